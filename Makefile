@@ -1,0 +1,188 @@
+# earlymem build.
+#
+#   make            freestanding x86-64 library (build/libearlymem.a) + host build
+#   make unit       cmocka unit tests on the host
+#   make asan       the same tests under ASan + UBSan
+#   make test       everything a change must pass (installs missing packages as root)
+#   make clean
+#
+# CC, AR, CFLAGS and V=1 behave as usual. CFLAGS is added to every build.
+
+CC ?= cc
+AR ?= ar
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+ifeq ($(origin AR),default)
+AR := ar
+endif
+
+LD_R ?= ld
+OBJCOPY ?= objcopy
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+B := build
+LIB_SRCS := $(sort $(wildcard src/*.c))
+LIB_HDRS := $(wildcard include/*.h include/earlymem/*.h src/*.h)
+
+WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wcast-align -Wvla
+INC := -Iinclude
+
+# The kernel build: what DESIGN.md prescribes for x86-64 kernels.
+KFLAGS := $(WARN) $(INC) -O2 -ffreestanding -fno-builtin -nostdlib \
+	-mno-red-zone -mno-sse -mno-mmx -mno-80387 -mcmodel=kernel -fno-pic \
+	-fno-stack-protector -fno-asynchronous-unwind-tables
+ifneq ($(findstring clang,$(CC)),)
+KFLAGS += --target=x86_64-unknown-none-elf
+endif
+
+# The host build: the same sources for tests and tools.
+HFLAGS := $(WARN) $(INC) -O2 -g
+SANFLAGS := $(WARN) $(INC) -O1 -g -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+
+K_OBJS := $(LIB_SRCS:src/%.c=$(B)/kernel/%.o)
+H_OBJS := $(LIB_SRCS:src/%.c=$(B)/host/%.o)
+S_OBJS := $(LIB_SRCS:src/%.c=$(B)/asan/%.o)
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_COMMON := tests/unit/common.c
+UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
+# The model test also runs against a build with tiny static arrays, so full
+# arrays (EM_ENOSPC) happen all the time.
+SMALL_DEF := -DEM_STATIC_REGIONS=8
+SM_OBJS := $(LIB_SRCS:src/%.c=$(B)/small/%.o)
+UNIT_BINS := $(UNIT_NAMES:%=$(B)/host/tests/%) $(B)/small/tests/test_model
+ASAN_BINS := $(UNIT_NAMES:%=$(B)/asan/tests/%) $(B)/asan-small/tests/test_model
+CMOCKA_LIBS := -lcmocka
+
+.PHONY: all lib host deps unit asan test clean check-undefined readme-example \
+	check-clang
+.SUFFIXES:
+
+all: lib host
+lib: $(B)/libearlymem.a
+host: $(B)/host/libearlymem.a
+
+# One relocatable object with the internal em__ symbols made local: the
+# archive then has no undefined symbols at all (nm -u prints nothing) and a
+# kernel sees only the public em_ names.
+$(B)/libearlymem.a: $(K_OBJS)
+	@echo "  LD      $(@D)/earlymem.o"
+	$(Q)$(LD_R) -r -o $(@D)/earlymem.o $^
+	$(Q)$(OBJCOPY) -w --localize-symbol='em__*' $(@D)/earlymem.o
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $(@D)/earlymem.o
+
+$(B)/host/libearlymem.a: $(H_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/asan/libearlymem.a: $(S_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/small/libearlymem.a: $(SM_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/asan-small/libearlymem.a: $(SM_OBJS:$(B)/small/%=$(B)/asan-small/%)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/small/%.o: src/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HFLAGS) $(SMALL_DEF) $(CFLAGS) -c $< -o $@
+
+$(B)/asan-small/%.o: src/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(SANFLAGS) $(SMALL_DEF) $(CFLAGS) -c $< -o $@
+
+$(B)/small/tests/%: tests/unit/%.c $(UNIT_COMMON) tests/unit/common.h $(B)/small/libearlymem.a
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(HFLAGS) $(SMALL_DEF) $(CFLAGS) -Itests/unit $< $(UNIT_COMMON) \
+		$(B)/small/libearlymem.a $(CMOCKA_LIBS) -o $@
+
+$(B)/asan-small/tests/%: tests/unit/%.c $(UNIT_COMMON) tests/unit/common.h $(B)/asan-small/libearlymem.a
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(SANFLAGS) $(SMALL_DEF) $(CFLAGS) -Itests/unit $< $(UNIT_COMMON) \
+		$(B)/asan-small/libearlymem.a $(CMOCKA_LIBS) -o $@
+
+$(B)/kernel/%.o: src/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(KFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/host/%.o: src/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/asan/%.o: src/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(SANFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/host/tests/%: tests/unit/%.c $(UNIT_COMMON) tests/unit/common.h $(B)/host/libearlymem.a
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(HFLAGS) $(CFLAGS) -Itests/unit $< $(UNIT_COMMON) \
+		$(B)/host/libearlymem.a $(CMOCKA_LIBS) -o $@
+
+$(B)/asan/tests/%: tests/unit/%.c $(UNIT_COMMON) tests/unit/common.h $(B)/asan/libearlymem.a
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(SANFLAGS) $(CFLAGS) -Itests/unit $< $(UNIT_COMMON) \
+		$(B)/asan/libearlymem.a $(CMOCKA_LIBS) -o $@
+
+deps:
+	$(Q)tools/install-deps.sh
+
+# Run every unit test binary; report all failures, fail if any failed.
+unit: deps $(UNIT_BINS)
+	$(Q)tools/run-tests.sh $(UNIT_BINS)
+
+asan: deps $(ASAN_BINS)
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		tools/run-tests.sh $(ASAN_BINS)
+
+# The freestanding archive must not need a single symbol from outside.
+check-undefined: $(B)/libearlymem.a
+	$(Q)und=$$(nm -u $< | grep -v ':$$' | grep -v '^$$' || true); \
+	if [ -n "$$und" ]; then echo "libearlymem.a needs: $$und"; exit 1; fi; \
+	echo "  NM      $<: no undefined symbols"
+
+# The kernel library also builds cleanly with clang for a bare-metal target.
+check-clang:
+	$(Q)$(MAKE) --no-print-directory B=$(B)/clang CC=clang $(B)/clang/libearlymem.a
+	$(Q)und=$$(nm -u $(B)/clang/libearlymem.a | grep -v ':$$' | grep -v '^$$' || true); \
+	if [ -n "$$und" ]; then echo "clang libearlymem.a needs: $$und"; exit 1; fi; \
+	echo "  NM      $(B)/clang/libearlymem.a: no undefined symbols"
+
+# The README's code example is compiled (freestanding) and linked against
+# the kernel library, so the README cannot drift from the API.
+readme-example: $(B)/libearlymem.a
+	$(Q)tools/readme-example.sh README.md $(B)/readme
+	$(Q)$(CC) $(KFLAGS) -c $(B)/readme/example.c -o $(B)/readme/example.o
+	$(Q)ld -r -o $(B)/readme/example-linked.o $(B)/readme/example.o \
+		--whole-archive $(B)/libearlymem.a --no-whole-archive
+	$(Q)und=$$(nm -u $(B)/readme/example-linked.o | grep -v -w -f $(B)/readme/kernel-symbols || true); \
+	if [ -n "$$und" ]; then echo "README example needs unknown symbols: $$und"; exit 1; fi; \
+	echo "  README  example compiles and links"
+
+test: deps all check-undefined check-clang readme-example unit asan
+	@echo "make test: all passed"
+
+clean:
+	rm -rf $(B)

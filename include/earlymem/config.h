@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * earlymem compile-time configuration.
+ *
+ * Every value can be overridden with -D on the compiler command line; the
+ * library and every file that includes <earlymem.h> must agree, because the
+ * values shape struct earlymem.
+ */
+#ifndef EARLYMEM_CONFIG_H
+#define EARLYMEM_CONFIG_H
+
+/* Entries in each static region array inside struct earlymem (memblock: 128). */
+#ifndef EM_STATIC_REGIONS
+#define EM_STATIC_REGIONS 128
+#endif
+
+/* Number of NUMA nodes the instance knows about: node ids are 0..EM_MAX_NODES-1. */
+#ifndef EM_MAX_NODES
+#define EM_MAX_NODES 64
+#endif
+
+/* Page size used for array doubling (storage is page-aligned and page-rounded). */
+#ifndef EM_PAGE_SIZE
+#define EM_PAGE_SIZE 4096u
+#endif
+
+#if EM_STATIC_REGIONS < 2
+#error "EM_STATIC_REGIONS must be at least 2"
+#endif
+#if EM_MAX_NODES < 1 || EM_MAX_NODES > 64
+#error "EM_MAX_NODES must be between 1 and 64 (node sets are 64-bit masks)"
+#endif
+#if (EM_PAGE_SIZE & (EM_PAGE_SIZE - 1)) != 0
+#error "EM_PAGE_SIZE must be a power of two"
+#endif
+
+#endif

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Iteration. Memory, reserved and PFN walks step through one array. Free
+ * walks step through memory and reservations together (a merge walk, each
+ * array read once), optionally inside a window [lo, hi): allocation uses
+ * the window to start at its bounds instead of at one end.
+ */
+#include "internal.h"
+
+static bool eligible(const struct em_iter *it, const struct em_region *r)
+{
+	if (r->node < 0 ? !it->none_ : !(it->nodes_ & (1ull << r->node)))
+		return false;
+	if (r->flags & EM_SKIP_FLAGS & ~it->accept_)
+		return false;
+	return !(it->accept_ & EM_MIRROR) || (r->flags & EM_MIRROR);
+}
+
+static void yield(struct em_iter *it, uint64_t base, uint64_t end, const struct em_region *r)
+{
+	it->base = base;
+	it->size = end - base;
+	it->node = r->node;
+	it->flags = r->flags;
+	it->label = r->label;
+}
+
+void em__iter_init(struct em_iter *it, const struct earlymem *em, enum em_iter_kind kind,
+		   uint64_t lo, uint64_t hi, uint64_t nodes, bool none, uint32_t flags)
+{
+	const struct em_array *mem = &em->memory, *res = &em->reserved;
+
+	*it = (struct em_iter){
+		.node = EM_NODE_NONE,
+		.em_ = em,
+		.lo_ = lo,
+		.hi_ = hi,
+		.nodes_ = nodes,
+		.none_ = none,
+		.accept_ = flags,
+		.kind_ = (uint8_t)kind,
+	};
+	if (kind == EM_ITER_FREE_REV) {
+		/* Indices count one past the region to look at next. */
+		uint32_t m = hi ? em__ra_find(mem, hi - 1) : 0;
+		uint32_t r = hi ? em__ra_find(res, hi - 1) : 0;
+
+		it->mi_ = m < mem->cnt && mem->regions[m].base < hi ? m + 1 : m;
+		it->ri_ = r < res->cnt && res->regions[r].base < hi ? r + 1 : r;
+		it->cursor_ = hi;
+	} else {
+		it->mi_ = em__ra_find(kind == EM_ITER_RESERVED ? res : mem, lo);
+		it->ri_ = em__ra_find(res, lo);
+		it->cursor_ = lo;
+	}
+}
+
+void em_iter_init(struct em_iter *it, const struct earlymem *em, enum em_iter_kind kind, int node,
+		  uint32_t flags)
+{
+	uint64_t nodes = EM__ALL_NODES;
+	bool none = true;
+
+	if (node >= 0) {
+		nodes = node < EM_MAX_NODES ? 1ull << node : 0;
+		none = false;
+	} else if (node == EM_NODE_NONE) {
+		nodes = 0;
+	}
+	em__iter_init(it, em, kind, 0, EM_ADDR_END, nodes, none, flags);
+}
+
+static bool next_region(struct em_iter *it, const struct em_array *a, bool filter)
+{
+	while (it->mi_ < a->cnt) {
+		const struct em_region *r = &a->regions[it->mi_++];
+
+		if (filter && !eligible(it, r))
+			continue;
+		yield(it, r->base, em__end(r), r);
+		return true;
+	}
+	return false;
+}
+
+static bool next_pfn(struct em_iter *it)
+{
+	const uint64_t page = EM_PAGE_SIZE;
+
+	while (next_region(it, &it->em_->memory, true)) {
+		uint64_t end = it->base + it->size;
+		uint64_t first = it->base / page + (it->base % page != 0);
+		uint64_t last = end / page;
+
+		if (first >= last)
+			continue;
+		it->start_pfn = first;
+		it->end_pfn = last;
+		it->base = first * page;
+		it->size = (last - first) * page;
+		return true;
+	}
+	return false;
+}
+
+static bool next_free(struct em_iter *it)
+{
+	const struct em_array *mem = &it->em_->memory, *res = &it->em_->reserved;
+
+	while (it->mi_ < mem->cnt) {
+		const struct em_region *m = &mem->regions[it->mi_];
+		uint64_t start, end;
+
+		if (m->base >= it->hi_)
+			return false;
+		start = m->base > it->cursor_ ? m->base : it->cursor_;
+		end = em__end(m) < it->hi_ ? em__end(m) : it->hi_;
+		if (!eligible(it, m) || start >= end) {
+			it->mi_++;
+			continue;
+		}
+		while (it->ri_ < res->cnt && em__end(&res->regions[it->ri_]) <= start)
+			it->ri_++;
+		if (it->ri_ < res->cnt && res->regions[it->ri_].base <= start) {
+			/* start is reserved: continue after that reservation */
+			it->cursor_ = em__end(&res->regions[it->ri_]);
+			continue;
+		}
+		if (it->ri_ < res->cnt && res->regions[it->ri_].base < end)
+			end = res->regions[it->ri_].base;
+		yield(it, start, end, m);
+		it->label = NULL;
+		it->cursor_ = end;
+		return true;
+	}
+	return false;
+}
+
+static bool next_free_rev(struct em_iter *it)
+{
+	const struct em_array *mem = &it->em_->memory, *res = &it->em_->reserved;
+
+	while (it->mi_ > 0) {
+		const struct em_region *m = &mem->regions[it->mi_ - 1];
+		uint64_t start, end;
+
+		if (em__end(m) <= it->lo_)
+			return false;
+		start = m->base > it->lo_ ? m->base : it->lo_;
+		end = em__end(m) < it->cursor_ ? em__end(m) : it->cursor_;
+		if (!eligible(it, m) || start >= end) {
+			it->mi_--;
+			continue;
+		}
+		while (it->ri_ > 0 && res->regions[it->ri_ - 1].base >= end)
+			it->ri_--;
+		if (it->ri_ > 0 && em__end(&res->regions[it->ri_ - 1]) >= end) {
+			/* end - 1 is reserved: continue below that reservation */
+			it->cursor_ = res->regions[it->ri_ - 1].base;
+			continue;
+		}
+		if (it->ri_ > 0 && em__end(&res->regions[it->ri_ - 1]) > start)
+			start = em__end(&res->regions[it->ri_ - 1]);
+		yield(it, start, end, m);
+		it->label = NULL;
+		it->cursor_ = start;
+		return true;
+	}
+	return false;
+}
+
+bool em_iter_next(struct em_iter *it)
+{
+	switch ((enum em_iter_kind)it->kind_) {
+	case EM_ITER_MEMORY:
+		return next_region(it, &it->em_->memory, true);
+	case EM_ITER_RESERVED:
+		return next_region(it, &it->em_->reserved, false);
+	case EM_ITER_FREE:
+		return next_free(it);
+	case EM_ITER_FREE_REV:
+		return next_free_rev(it);
+	case EM_ITER_PFN:
+		return next_pfn(it);
+	}
+	return false;
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Array doubling. When an operation needs more regions than an array has
+ * room for (and the kernel allowed resizing), the array moves to storage
+ * the allocator takes from its own free memory: page-aligned, below the
+ * current limit, never on the range being operated on, reserved as
+ * EM_LABEL_SELF. The previous doubled storage is freed; the static storage
+ * inside the instance is simply left behind.
+ *
+ * Everything that can fail (finding storage, translating it) happens before
+ * anything changes, so a failed doubling leaves the instance as it was.
+ */
+#include "internal.h"
+
+/* New storage for an array, found but not yet used. */
+struct plan {
+	uint32_t max;
+	uint64_t phys;
+	uint64_t bytes;
+	int node;
+	struct em_region *virt;
+};
+
+/* Smallest doubling of @max that holds @want entries; 0 if too large. */
+static uint32_t doubled(uint32_t max, uint64_t want)
+{
+	uint64_t m = max;
+
+	while (m < want)
+		m *= 2;
+	return m > UINT32_MAX / 2 ? 0 : (uint32_t)m;
+}
+
+static int plan_storage(const struct earlymem *em, uint32_t max, const struct em_span *avoid,
+			unsigned navoid, struct plan *p)
+{
+	struct em_find_spec spec = {
+		.size = em__ra_storage_bytes(max),
+		.align = EM_PAGE_SIZE,
+		.lo = 0,
+		.hi = em->current_limit,
+		.nodes = EM__ALL_NODES,
+		.none = true,
+		.flags = 0, /* plain memory: no hotplug, nomap or unaccepted */
+		.bottom_up = em->bottom_up,
+		.avoid = avoid,
+		.navoid = navoid,
+	};
+	struct em_found f;
+
+	if (max == 0)
+		return EM_ENOMEM;
+	if (!em__find_free(em, &spec, &f))
+		return EM_ENOMEM;
+	p->virt = em->hooks.phys_to_virt(em->hooks.ctx, f.addr);
+	if (!p->virt)
+		return EM_EFAULT;
+	p->max = max;
+	p->phys = f.addr;
+	p->bytes = spec.size;
+	p->node = f.node;
+	return 0;
+}
+
+/* Moves @a onto planned storage, reserves it and frees the old storage. */
+static void commit(struct earlymem *em, struct em_array *a, const struct plan *p)
+{
+	struct em_array *res = &em->reserved;
+	uint64_t old_phys = a->phys, old_bytes = a->bytes;
+	struct em_region self = { .node = p->node, .label = EM_LABEL_SELF };
+	uint64_t end = p->phys + p->bytes;
+
+	em__ra_move(a, p->virt, p->max, p->phys, p->bytes);
+
+	/* ensure_room() made room for these two steps. */
+	EM_BUG_ON(em__add_count(res, p->phys, end, &self) > res->max);
+	em__add_apply(res, p->phys, end, &self);
+	if (old_bytes) {
+		EM_BUG_ON(em__remove_count(res, old_phys, old_phys + old_bytes) > res->max);
+		em__remove_apply(res, old_phys, old_phys + old_bytes);
+	}
+}
+
+int em__ensure_room(struct earlymem *em, struct em_array *a, uint64_t final_cnt,
+		    const struct em_span *avoid)
+{
+	struct em_array *res = &em->reserved;
+	struct em_span spans[2] = { *avoid, { 0, 0 } };
+	struct plan pa, pr = { 0 };
+	int err;
+
+	if (final_cnt <= a->max)
+		return 0;
+	if (!em->resize_allowed || !em->hooks.phys_to_virt)
+		return EM_ENOSPC;
+
+	/*
+	 * Room for the operation plus three: reserving the new storage and
+	 * freeing the old can each add a reserved region, and freeing the old
+	 * can open one more gap inside the range being reserved.
+	 */
+	err = plan_storage(em, doubled(a->max, final_cnt + 3), spans, 1, &pa);
+	if (err)
+		return err;
+
+	/* The memory array's storage is reserved in the reserved array. */
+	if (a != res && res->cnt + 2 > res->max) {
+		spans[1].base = pa.phys;
+		spans[1].end = pa.phys + pa.bytes;
+		err = plan_storage(em, doubled(res->max, (uint64_t)res->cnt + 4), spans, 2, &pr);
+		if (err)
+			return err;
+	}
+
+	if (pr.bytes)
+		commit(em, res, &pr);
+	commit(em, a, &pa);
+	return 0;
+}
+
+int em__reserve(struct earlymem *em, uint64_t base, uint64_t end, int node, const char *label)
+{
+	struct em_region attrs = { .node = node, .label = label };
+	struct em_span span = { base, end };
+	int err;
+
+	if (base == end)
+		return 0;
+	err = em__ensure_room(em, &em->reserved, em__add_count(&em->reserved, base, end, &attrs),
+			      &span);
+	if (err)
+		return err;
+	EM_BUG_ON(em__add_count(&em->reserved, base, end, &attrs) > em->reserved.max);
+	em__add_apply(&em->reserved, base, end, &attrs);
+	return 0;
+}
