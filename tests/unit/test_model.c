@@ -7,8 +7,10 @@
  * canonical tables the model implies (maximal runs of equal cells), the
  * error codes must agree, and em_check() must be clean. The space sits
  * at 0 and again at the very top of the address space, ending exactly at
- * EM_ADDR_END. Resizing is not allowed, so the static array limit (and
- * the exact EM_ENOSPC contract) is exercised too.
+ * EM_ADDR_END. Without resizing the static array limit (and the exact
+ * EM_ENOSPC contract) is exercised; with resizing, the arrays double into
+ * a separate stretch of simulated memory above the model's space, which
+ * the comparison leaves out after checking it holds exactly the arrays.
  */
 #include "common.h"
 
@@ -91,22 +93,66 @@ static size_t model_table(const struct model *m, int which, struct exp_region *o
 	return n;
 }
 
-static void compare(const struct model *m, const struct earlymem *em)
+/* Where the arrays double to in the resizing runs: far above the space at 0. */
+#define SIM_BASE (1ull << 30)
+#define SIM_SIZE (4ull << 20)
+
+/* @a without the regions inside the simulated storage area. */
+static struct em_array outside_sim(const struct em_array *a, struct em_region *buf,
+				   uint64_t *self_bytes)
+{
+	struct em_array out = *a;
+
+	out.regions = buf;
+	out.cnt = 0;
+	out.total_size = 0;
+	*self_bytes = 0;
+	for (uint32_t i = 0; i < a->cnt; i++) {
+		const struct em_region *r = &a->regions[i];
+
+		if (r->base >= SIM_BASE && r->base < SIM_BASE + SIM_SIZE) {
+			*self_bytes += r->size;
+			continue;
+		}
+		buf[out.cnt++] = *r;
+		out.total_size += r->size;
+	}
+	return out;
+}
+
+static void compare(const struct model *m, const struct earlymem *em, bool resize)
 {
 	static struct exp_region exp[SPACE];
+	static struct em_region buf[SPACE + 8];
+	struct em_array mem = em->memory, res = em->reserved;
+	uint64_t sim_mem, sim_res;
 	size_t n;
 
 	assert_check(em);
+	if (resize) {
+		mem = outside_sim(&em->memory, buf, &sim_mem);
+		assert_int_equal(sim_mem, SIM_SIZE);
+	}
 	n = model_table(m, 0, exp);
-	assert_table(&em->memory, exp, n);
+	assert_table(&mem, exp, n);
+	if (resize) {
+		/* Only the doubled arrays live in the simulated area. */
+		res = outside_sim(&em->reserved, buf, &sim_res);
+		assert_int_equal(sim_res, em->memory.bytes + em->reserved.bytes);
+	}
 	n = model_table(m, 1, exp);
-	assert_table(&em->reserved, exp, n);
+	assert_table(&res, exp, n);
 }
+
+static bool resizing;
+static uint32_t max_seen; /* largest array max reached */
 
 static bool fits_arrays(const struct model *m)
 {
 	static struct exp_region exp[SPACE];
 
+	if (resizing)
+		return true;
 	return model_table(m, 0, exp) <= EM_STATIC_REGIONS &&
 	       model_table(m, 1, exp) <= EM_STATIC_REGIONS;
 }
@@ -143,15 +189,24 @@ static int64_t model_find(const struct model *m, uint64_t size, uint64_t align, 
 	return best;
 }
 
-static void run(uint64_t seed, uint64_t off, unsigned steps)
+static void run(uint64_t seed, uint64_t off, unsigned steps, bool resize)
 {
 	static struct earlymem em;
 	static struct model m, saved;
+	static struct phys_sim sim;
 
 	rng_state = seed;
-	setup_em(&em, NULL);
+	resizing = resize;
 	memset(&m, 0, sizeof(m));
 	m.off = off;
+	if (resize) {
+		sim_init(&sim, SIM_BASE, SIM_SIZE);
+		setup_em(&em, &sim);
+		assert_int_equal(em_add(&em, SIM_BASE, SIM_SIZE), 0);
+		assert_int_equal(em_allow_resize(&em), 0);
+	} else {
+		setup_em(&em, NULL);
+	}
 
 	for (unsigned step = 0; step < steps; step++) {
 		uint64_t b = rnd_below(SPACE), len = rnd_below(SPACE - b) + (rnd_below(8) == 0);
@@ -227,6 +282,8 @@ static void run(uint64_t seed, uint64_t off, unsigned steps)
 
 			if (max < min)
 				max = EM_ALLOC_ANYWHERE; /* min + x wrapped at the top */
+			if (resize && max > off + SPACE)
+				max = off + SPACE; /* keep out of the simulated area */
 			bool up = op == 9;
 			int exact = rnd_below(4) == 0 ? (int)rnd_below(NODES) : -1;
 			uint32_t af = (uint32_t)rnd_below(16) & (uint32_t)rnd_below(16);
@@ -281,22 +338,39 @@ static void run(uint64_t seed, uint64_t off, unsigned steps)
 		assert_int_equal(err, want);
 		if (err)
 			m = saved;
-		compare(&m, &em);
+		compare(&m, &em, resize);
+		if (em.memory.max > max_seen)
+			max_seen = em.memory.max;
+		if (em.reserved.max > max_seen)
+			max_seen = em.reserved.max;
 	}
+	if (resize)
+		sim_fini(&sim);
 }
 
 static void test_model_at_zero(void **state)
 {
 	(void)state;
 	for (uint64_t seed = 1; seed <= 40; seed++)
-		run(seed, 0, 400);
+		run(seed, 0, 400, false);
+}
+
+static void test_model_with_doubling(void **state)
+{
+	(void)state;
+	max_seen = 0;
+	for (uint64_t seed = 2001; seed <= 2030; seed++)
+		run(seed, 0, 400, true);
+	/* With tiny static arrays the runs must have doubled at least twice. */
+	if (EM_STATIC_REGIONS <= 8)
+		assert_true(max_seen >= 4 * EM_STATIC_REGIONS);
 }
 
 static void test_model_at_top_of_address_space(void **state)
 {
 	(void)state;
 	for (uint64_t seed = 1001; seed <= 1040; seed++)
-		run(seed, EM_ADDR_END - SPACE, 400);
+		run(seed, EM_ADDR_END - SPACE, 400, false);
 }
 
 int main(void)
@@ -304,6 +378,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_at_zero),
 		cmocka_unit_test(test_model_at_top_of_address_space),
+		cmocka_unit_test(test_model_with_doubling),
 	};
 
 	return cmocka_run_group_tests_name("test_model", tests, NULL, NULL);
