@@ -63,7 +63,7 @@ ASAN_BINS := $(UNIT_NAMES:%=$(B)/asan/tests/%) $(B)/asan-small/tests/test_model
 CMOCKA_LIBS := -lcmocka
 
 .PHONY: all lib host deps unit asan test clean check-undefined readme-example \
-	check-clang
+	check-clang format-check
 .SUFFIXES:
 
 all: lib host
@@ -174,15 +174,22 @@ check-clang:
 # the kernel library, so the README cannot drift from the API.
 readme-example: $(B)/libearlymem.a
 	$(Q)tools/readme-example.sh README.md $(B)/readme
-	$(Q)$(CC) $(KFLAGS) -c $(B)/readme/example.c -o $(B)/readme/example.o
-	$(Q)ld -r -o $(B)/readme/example-linked.o $(B)/readme/example.o \
+	$(Q)$(CC) $(KFLAGS) $(CFLAGS) -c $(B)/readme/example.c -o $(B)/readme/example.o
+	$(Q)$(LD_R) -r -o $(B)/readme/example-linked.o $(B)/readme/example.o \
 		--whole-archive $(B)/libearlymem.a --no-whole-archive
-	$(Q)und=$$(nm -u $(B)/readme/example-linked.o | grep -v -w -f $(B)/readme/kernel-symbols || true); \
+	$(Q)und=$$(nm -u $(B)/readme/example-linked.o | awk '{ print $$NF }' | \
+		grep -vxF -f $(B)/readme/kernel-symbols || true); \
 	if [ -n "$$und" ]; then echo "README example needs unknown symbols: $$und"; exit 1; fi; \
 	echo "  README  example compiles and links"
 
-test: deps all check-undefined check-clang readme-example unit asan
-	@echo "make test: all passed"
+# The code follows the checked-in .clang-format.
+FORMAT_FILES = $(wildcard src/*.c src/*.h include/*.h include/earlymem/*.h tests/unit/*.c \
+	tests/unit/*.h)
+format-check:
+	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES)
+	@echo "  FORMAT  $(words $(FORMAT_FILES)) files follow .clang-format"
+
+test: deps all check-undefined check-clang readme-example format-check unit asan
 
 clean:
 	rm -rf $(B)

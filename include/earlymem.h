@@ -13,7 +13,9 @@
  * memory there (MAXPHYADDR is at most 52 bits). Address 0 is a valid address.
  *
  * Errors. Every function that can fail returns 0 or a negative EM_E* code and
- * leaves the instance exactly as it was when it fails.
+ * leaves the instance exactly as it was when it fails. A call whose errors
+ * include EM_ENOSPC / EM_ENOMEM may double a region array; it can also give
+ * EM_EFAULT when the phys_to_virt hook has no mapping for the new storage.
  */
 #ifndef EARLYMEM_H
 #define EARLYMEM_H
@@ -39,21 +41,21 @@ extern "C" {
 #define EM_ALLOC_ANYWHERE UINT64_MAX
 
 /* Error codes (negated). em_strerror() names them. */
-#define EM_EINVAL (-1)   /* bad argument: NULL, bad alignment, unknown flag, bad node */
-#define EM_ERANGE (-2)   /* base + size passes EM_ADDR_END */
-#define EM_ENOSPC (-3)   /* region array full and resizing not allowed */
-#define EM_ENOMEM (-4)   /* no free memory satisfies the request */
-#define EM_EBUSY (-5)    /* em_alloc_at(): part of the range is reserved */
-#define EM_ENOENT (-6)   /* range not (entirely) memory / reserved as required */
-#define EM_ERETIRED (-7) /* the instance was handed off; allocation is over */
-#define EM_EACCEPT (-8)  /* the accept hook refused to accept memory */
-#define EM_EFAULT (-9)   /* the phys_to_virt hook returned NULL */
+#define EM_EINVAL (-1)	  /* bad argument: NULL, bad alignment, unknown flag, bad node */
+#define EM_ERANGE (-2)	  /* base + size passes EM_ADDR_END */
+#define EM_ENOSPC (-3)	  /* region array full and resizing not allowed */
+#define EM_ENOMEM (-4)	  /* no free memory satisfies the request */
+#define EM_EBUSY (-5)	  /* range (partly) reserved, or holds the library's own arrays */
+#define EM_ENOENT (-6)	  /* range not (entirely) memory / reserved as required */
+#define EM_ERETIRED (-7)  /* the instance was handed off; allocation is over */
+#define EM_EACCEPT (-8)	  /* the accept hook refused to accept memory */
+#define EM_EFAULT (-9)	  /* the phys_to_virt hook returned NULL */
 #define EM_ECORRUPT (-10) /* em_check(): an invariant does not hold */
 
 /* Region flags (memory regions). */
-#define EM_HOTPLUG 0x1u    /* hot-(un)pluggable: skipped by allocation unless asked */
-#define EM_MIRROR 0x2u     /* mirrored (more reliable) memory */
-#define EM_NOMAP 0x4u      /* not in the kernel's direct map: never allocated unless asked */
+#define EM_HOTPLUG 0x1u	   /* hot-(un)pluggable: skipped by allocation unless asked */
+#define EM_MIRROR 0x2u	   /* mirrored (more reliable) memory */
+#define EM_NOMAP 0x4u	   /* not in the kernel's direct map: never allocated unless asked */
 #define EM_UNACCEPTED 0x8u /* must be accepted before first use (TDX/SEV-SNP) */
 #define EM_REGION_FLAGS (EM_HOTPLUG | EM_MIRROR | EM_NOMAP | EM_UNACCEPTED)
 /* Memory with any of these flags is skipped by allocation and free-range
@@ -118,7 +120,10 @@ struct em_array {
  *                at a time, each ending in '\n'.
  * @accept:       accepts [@base, @base + @size) of EM_UNACCEPTED memory;
  *                returns 0 on success. When set, allocations may use
- *                unaccepted memory and accept what they return.
+ *                unaccepted memory and accept what they return. The flag
+ *                stays on the memory region (it records what firmware
+ *                said), so the hook may see a range again after a free
+ *                and must treat accepted memory as a no-op.
  * @ctx:          passed to every hook.
  */
 struct em_hooks {
@@ -229,8 +234,7 @@ int em_add(struct earlymem *em, uint64_t base, uint64_t size);
  * Return: 0; EM_EINVAL (node out of range, unknown flag), EM_ERANGE (wraps),
  * EM_ENOSPC / EM_ENOMEM (array full and cannot double).
  */
-int em_add_node(struct earlymem *em, uint64_t base, uint64_t size, int node,
-		uint32_t flags);
+int em_add_node(struct earlymem *em, uint64_t base, uint64_t size, int node, uint32_t flags);
 
 /**
  * em_remove() - remove [@base, @base + @size) from memory. Parts that are
@@ -275,8 +279,7 @@ int em_reserve(struct earlymem *em, uint64_t base, uint64_t size);
  *
  * Return: 0; EM_ERANGE; EM_ENOSPC / EM_ENOMEM.
  */
-int em_reserve_label(struct earlymem *em, uint64_t base, uint64_t size,
-		     const char *label);
+int em_reserve_label(struct earlymem *em, uint64_t base, uint64_t size, const char *label);
 
 /**
  * em_free() - release the reservation of [@base, @base + @size).
@@ -310,7 +313,7 @@ int em_free(struct earlymem *em, uint64_t base, uint64_t size);
  * @flags: region flags the caller accepts (EM_HOTPLUG, EM_NOMAP,
  *         EM_UNACCEPTED) or requires (EM_MIRROR: mirrored memory only),
  *         plus EM_ALLOC_* steering flags. Neither direction flag: the
- *         instance's default (em_set_bottom_up()).
+ *         instance's default (em_set_bottom_up()); both: EM_EINVAL.
  * @label: owner recorded on the reservation (may be NULL).
  *
  * Node fallback (without EM_ALLOC_EXACT_NODE): the preferred node first,
@@ -331,12 +334,11 @@ struct em_alloc_req {
 /**
  * em_find() - where em_alloc_req() would allocate, without reserving.
  *
- * Return: 0 with *@addr set; EM_EINVAL (size 0, align 0 or not a power of
- * two, unknown flag, min > max, exact node out of range); EM_ENOMEM (nothing
- * fits); EM_ERETIRED.
+ * Return: 0 with *@addr set; EM_EINVAL (@req or @addr NULL, size 0, align 0 or not
+ * a power of two, unknown flag, both directions, min > max, node out of
+ * range, exact node without a node); EM_ENOMEM (nothing fits); EM_ERETIRED.
  */
-int em_find(const struct earlymem *em, const struct em_alloc_req *req,
-	    uint64_t *addr);
+int em_find(const struct earlymem *em, const struct em_alloc_req *req, uint64_t *addr);
 
 /**
  * em_alloc_req() - find and reserve per @req; see em_find().
@@ -347,32 +349,30 @@ int em_find(const struct earlymem *em, const struct em_alloc_req *req,
  * Return: as em_find(), plus EM_ENOSPC / EM_ENOMEM when the reservation
  * needs a slot it cannot get, EM_EACCEPT when the accept hook fails.
  */
-int em_alloc_req(struct earlymem *em, const struct em_alloc_req *req,
-		 uint64_t *addr);
+int em_alloc_req(struct earlymem *em, const struct em_alloc_req *req, uint64_t *addr);
 
 /** em_alloc() - @size bytes aligned to @align anywhere below the limit. */
-int em_alloc(struct earlymem *em, uint64_t size, uint64_t align,
-	     uint64_t *addr);
+int em_alloc(struct earlymem *em, uint64_t size, uint64_t align, uint64_t *addr);
 
 /** em_alloc_range() - like em_alloc(), within [@min, @max). */
-int em_alloc_range(struct earlymem *em, uint64_t size, uint64_t align,
-		   uint64_t min, uint64_t max, uint64_t *addr);
+int em_alloc_range(struct earlymem *em, uint64_t size, uint64_t align, uint64_t min, uint64_t max,
+		   uint64_t *addr);
 
 /** em_alloc_node() - like em_alloc(), on @node first, then nearest nodes. */
-int em_alloc_node(struct earlymem *em, uint64_t size, uint64_t align, int node,
-		  uint64_t *addr);
+int em_alloc_node(struct earlymem *em, uint64_t size, uint64_t align, int node, uint64_t *addr);
 
 /**
  * em_alloc_at() - reserve exactly [@base, @base + @size) for @label.
  *
- * Every byte must be memory (of any flags) and not reserved.
+ * Every byte must be memory (of any flags) and not reserved. If part of it
+ * is EM_UNACCEPTED and an accept hook is set, the hook is called on the
+ * whole range before the reservation.
  *
  * Return: 0; EM_EINVAL (size 0); EM_ERANGE; EM_ENOENT (part is not
- * memory); EM_EBUSY (part is reserved); EM_ENOSPC / EM_ENOMEM;
- * EM_ERETIRED.
+ * memory); EM_EBUSY (part is reserved); EM_EACCEPT; EM_ENOSPC /
+ * EM_ENOMEM; EM_ERETIRED.
  */
-int em_alloc_at(struct earlymem *em, uint64_t base, uint64_t size,
-		const char *label);
+int em_alloc_at(struct earlymem *em, uint64_t base, uint64_t size, const char *label);
 
 /* ------------------------------------------------------------------------ */
 /* Queries                                                                  */
@@ -389,14 +389,11 @@ bool em_is_free(const struct earlymem *em, uint64_t addr);
  * memory (across adjacent regions too). False for size 0 or a range that
  * passes EM_ADDR_END.
  */
-bool em_range_is_memory(const struct earlymem *em, uint64_t base,
-			uint64_t size);
+bool em_range_is_memory(const struct earlymem *em, uint64_t base, uint64_t size);
 /** em_range_is_reserved() - whether every byte of the range is reserved. */
-bool em_range_is_reserved(const struct earlymem *em, uint64_t base,
-			  uint64_t size);
+bool em_range_is_reserved(const struct earlymem *em, uint64_t base, uint64_t size);
 /** em_range_intersects_reserved() - whether any byte of the range is reserved. */
-bool em_range_intersects_reserved(const struct earlymem *em, uint64_t base,
-				  uint64_t size);
+bool em_range_intersects_reserved(const struct earlymem *em, uint64_t base, uint64_t size);
 /** em_range_is_free() - whether every byte is memory and none is reserved. */
 bool em_range_is_free(const struct earlymem *em, uint64_t base, uint64_t size);
 
@@ -419,8 +416,7 @@ uint64_t em_free_size(const struct earlymem *em);
  *
  * Return: 0; EM_ENOENT when there is no memory (outputs untouched).
  */
-int em_memory_bounds(const struct earlymem *em, uint64_t *lowest,
-		     uint64_t *end);
+int em_memory_bounds(const struct earlymem *em, uint64_t *lowest, uint64_t *end);
 
 /**
  * em_trim() - shrink every memory region inward to multiples of @align
@@ -483,7 +479,6 @@ struct em_iter {
 	uint32_t accept_;
 	uint8_t kind_;
 	bool none_;
-	bool started_;
 };
 
 /**
@@ -495,8 +490,8 @@ struct em_iter {
  *         mirrored memory only. For EM_ITER_MEMORY and EM_ITER_PFN pass
  *         EM_SKIP_FLAGS to see all memory. Ignored for EM_ITER_RESERVED.
  */
-void em_iter_init(struct em_iter *it, const struct earlymem *em,
-		  enum em_iter_kind kind, int node, uint32_t flags);
+void em_iter_init(struct em_iter *it, const struct earlymem *em, enum em_iter_kind kind, int node,
+		  uint32_t flags);
 
 /**
  * em_iter_next() - advance; false when the walk is over. The arrays must
@@ -505,25 +500,20 @@ void em_iter_init(struct em_iter *it, const struct earlymem *em,
 bool em_iter_next(struct em_iter *it);
 
 /* Memory regions, lowest first, filtered by node and flags. */
-#define em_for_each_mem_range(it, em, node, flags)                        \
-	for (em_iter_init(&(it), (em), EM_ITER_MEMORY, (node), (flags)); \
-	     em_iter_next(&(it));)
+#define em_for_each_mem_range(it, em, node, flags) \
+	for (em_iter_init(&(it), (em), EM_ITER_MEMORY, (node), (flags)); em_iter_next(&(it));)
 /* Reservations, lowest first. */
-#define em_for_each_reserved_range(it, em)                                  \
-	for (em_iter_init(&(it), (em), EM_ITER_RESERVED, EM_NODE_ANY, 0); \
-	     em_iter_next(&(it));)
+#define em_for_each_reserved_range(it, em) \
+	for (em_iter_init(&(it), (em), EM_ITER_RESERVED, EM_NODE_ANY, 0); em_iter_next(&(it));)
 /* Free ranges (memory minus reservations), lowest first. */
-#define em_for_each_free_range(it, em, node, flags)                     \
-	for (em_iter_init(&(it), (em), EM_ITER_FREE, (node), (flags)); \
-	     em_iter_next(&(it));)
+#define em_for_each_free_range(it, em, node, flags) \
+	for (em_iter_init(&(it), (em), EM_ITER_FREE, (node), (flags)); em_iter_next(&(it));)
 /* Free ranges, highest first. */
-#define em_for_each_free_range_rev(it, em, node, flags)                    \
-	for (em_iter_init(&(it), (em), EM_ITER_FREE_REV, (node), (flags)); \
-	     em_iter_next(&(it));)
+#define em_for_each_free_range_rev(it, em, node, flags) \
+	for (em_iter_init(&(it), (em), EM_ITER_FREE_REV, (node), (flags)); em_iter_next(&(it));)
 /* Whole pages (EM_PAGE_SIZE) of memory regions: it.start_pfn..it.end_pfn. */
-#define em_for_each_pfn_range(it, em, node, flags)                     \
-	for (em_iter_init(&(it), (em), EM_ITER_PFN, (node), (flags)); \
-	     em_iter_next(&(it));)
+#define em_for_each_pfn_range(it, em, node, flags) \
+	for (em_iter_init(&(it), (em), EM_ITER_PFN, (node), (flags)); em_iter_next(&(it));)
 
 /* ------------------------------------------------------------------------ */
 /* Debugging                                                                */
@@ -537,15 +527,15 @@ void em_dump(const struct earlymem *em);
 /* The invariants em_check() verifies. */
 enum em_invariant {
 	EM_INV_OK = 0,
-	EM_INV_STORAGE,  /* regions NULL, max 0, or cnt > max */
-	EM_INV_EMPTY,    /* a region of size 0 */
-	EM_INV_BOUNDS,   /* a region passes EM_ADDR_END */
-	EM_INV_ORDER,    /* regions not sorted or overlapping */
-	EM_INV_MERGE,    /* adjacent regions with equal attributes not merged */
-	EM_INV_TOTAL,    /* total_size differs from the sum of sizes */
-	EM_INV_FLAGS,    /* unknown flag bits */
-	EM_INV_NODE,     /* node id out of range */
-	EM_INV_SELF,     /* doubled storage not reserved as EM_LABEL_SELF */
+	EM_INV_STORAGE, /* regions NULL, max 0, or cnt > max */
+	EM_INV_EMPTY,	/* a region of size 0 */
+	EM_INV_BOUNDS,	/* a region passes EM_ADDR_END */
+	EM_INV_ORDER,	/* regions not sorted or overlapping */
+	EM_INV_MERGE,	/* adjacent regions with equal attributes not merged */
+	EM_INV_TOTAL,	/* total_size differs from the sum of sizes */
+	EM_INV_FLAGS,	/* unknown flag bits */
+	EM_INV_NODE,	/* node id out of range */
+	EM_INV_SELF,	/* doubled storage not reserved as EM_LABEL_SELF */
 };
 
 /**

@@ -179,6 +179,8 @@ int em_find(const struct earlymem *em, const struct em_alloc_req *req, uint64_t 
 
 	if (err)
 		return err;
+	if (!addr)
+		return EM_EINVAL;
 	if (!search(em, req, &spec, &f))
 		return EM_ENOMEM;
 	*addr = f.addr;
@@ -193,6 +195,8 @@ int em_alloc_req(struct earlymem *em, const struct em_alloc_req *req, uint64_t *
 
 	if (err)
 		return err;
+	if (!addr)
+		return EM_EINVAL;
 	if (!search(em, req, &spec, &f))
 		return EM_ENOMEM;
 	/* Accept first: a failed reservation then leaves accepted memory, which is harmless. */
@@ -211,11 +215,15 @@ int em_alloc(struct earlymem *em, uint64_t size, uint64_t align, uint64_t *addr)
 	return em_alloc_range(em, size, align, 0, EM_ALLOC_ANYWHERE, addr);
 }
 
-int em_alloc_range(struct earlymem *em, uint64_t size, uint64_t align, uint64_t min,
-		   uint64_t max, uint64_t *addr)
+int em_alloc_range(struct earlymem *em, uint64_t size, uint64_t align, uint64_t min, uint64_t max,
+		   uint64_t *addr)
 {
 	struct em_alloc_req req = {
-		.size = size, .align = align, .min = min, .max = max, .node = EM_NODE_ANY,
+		.size = size,
+		.align = align,
+		.min = min,
+		.max = max,
+		.node = EM_NODE_ANY,
 	};
 
 	return em_alloc_req(em, &req, addr);
@@ -224,28 +232,39 @@ int em_alloc_range(struct earlymem *em, uint64_t size, uint64_t align, uint64_t 
 int em_alloc_node(struct earlymem *em, uint64_t size, uint64_t align, int node, uint64_t *addr)
 {
 	struct em_alloc_req req = {
-		.size = size, .align = align, .max = EM_ALLOC_ANYWHERE, .node = node,
+		.size = size,
+		.align = align,
+		.max = EM_ALLOC_ANYWHERE,
+		.node = node,
 	};
 
 	return em_alloc_req(em, &req, addr);
 }
 
-/* The node shared by all memory in [base, end), or EM_NODE_NONE. */
-static int common_node(const struct em_array *mem, uint64_t base, uint64_t end)
+/*
+ * The node shared by all memory in [base, end) (EM_NODE_NONE if they
+ * differ), and whether any of it is unaccepted. The range is memory.
+ */
+static int covering_node(const struct em_array *mem, uint64_t base, uint64_t end, bool *unaccepted)
 {
 	uint32_t i = em__ra_find(mem, base);
 	int node = mem->regions[i].node;
 
-	for (; i < mem->cnt && mem->regions[i].base < end; i++)
+	*unaccepted = false;
+	for (; i < mem->cnt && mem->regions[i].base < end; i++) {
 		if (mem->regions[i].node != node)
-			return EM_NODE_NONE;
+			node = EM_NODE_NONE;
+		if (mem->regions[i].flags & EM_UNACCEPTED)
+			*unaccepted = true;
+	}
 	return node;
 }
 
 int em_alloc_at(struct earlymem *em, uint64_t base, uint64_t size, const char *label)
 {
+	bool unaccepted;
 	uint64_t end;
-	int err;
+	int err, node;
 
 	if (em->retired)
 		return EM_ERETIRED;
@@ -258,5 +277,9 @@ int em_alloc_at(struct earlymem *em, uint64_t base, uint64_t size, const char *l
 		return EM_ENOENT;
 	if (em__intersects(&em->reserved, base, end))
 		return EM_EBUSY;
-	return em__reserve(em, base, end, common_node(&em->memory, base, end), label);
+	node = covering_node(&em->memory, base, end, &unaccepted);
+	/* The hook gets the whole range: accepting accepted memory must be harmless. */
+	if (unaccepted && em->hooks.accept && em->hooks.accept(em->hooks.ctx, base, size))
+		return EM_EACCEPT;
+	return em__reserve(em, base, end, node, label);
 }

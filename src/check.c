@@ -8,8 +8,8 @@ static enum em_invariant check_storage(const struct earlymem *em, const struct e
 	if (!a->regions || a->max == 0 || a->cnt > a->max)
 		return EM_INV_STORAGE;
 	if (a->bytes == 0)
-		return a->regions == static_storage && a->max == EM_STATIC_REGIONS ? EM_INV_OK
-										 : EM_INV_STORAGE;
+		return a->regions == static_storage && a->max == EM_STATIC_REGIONS ? EM_INV_OK :
+										     EM_INV_STORAGE;
 	if (a->bytes < em__ra_storage_bytes(a->max) || a->phys > EM_ADDR_END - a->bytes)
 		return EM_INV_STORAGE;
 	(void)em;

@@ -9,10 +9,10 @@
 #include <earlymem.h>
 
 /* A library bug, never bad input: stop at once rather than corrupt memory. */
-#define EM_BUG_ON(cond)                    \
-	do {                               \
-		if (cond)                  \
-			__builtin_trap();  \
+#define EM_BUG_ON(cond)                   \
+	do {                              \
+		if (cond)                 \
+			__builtin_trap(); \
 	} while (0)
 
 /* ---- klib.c: the few libc-like helpers the library carries itself ---- */
@@ -104,8 +104,7 @@ struct em_attr_op {
 
 uint64_t em__add_count(const struct em_array *a, uint64_t base, uint64_t end,
 		       const struct em_region *attrs);
-void em__add_apply(struct em_array *a, uint64_t base, uint64_t end,
-		   const struct em_region *attrs);
+void em__add_apply(struct em_array *a, uint64_t base, uint64_t end, const struct em_region *attrs);
 uint64_t em__remove_count(const struct em_array *a, uint64_t base, uint64_t end);
 void em__remove_apply(struct em_array *a, uint64_t base, uint64_t end);
 uint64_t em__attr_count(const struct em_array *a, uint64_t base, uint64_t end,

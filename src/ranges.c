@@ -45,8 +45,7 @@ static bool next_gap(const struct em_array *a, uint64_t *pos, uint64_t end, uint
 	return false;
 }
 
-static bool joins_left(const struct em_array *a, const struct gap *g,
-		       const struct em_region *attrs)
+static bool joins_left(const struct em_array *a, const struct gap *g, const struct em_region *attrs)
 {
 	return g->left && em__same_attrs(&a->regions[g->k - 1], attrs);
 }

@@ -86,8 +86,8 @@ static void print_table(const struct em_array *a)
 	for (uint32_t i = 0; i < a->cnt; i++) {
 		const struct em_region *r = &a->regions[i];
 		fprintf(stderr, "  [%u] 0x%llx +0x%llx flags 0x%x node %d label %s\n", i,
-			(unsigned long long)r->base, (unsigned long long)r->size, r->flags,
-			r->node, r->label ? r->label : "(null)");
+			(unsigned long long)r->base, (unsigned long long)r->size, r->flags, r->node,
+			r->label ? r->label : "(null)");
 	}
 }
 
@@ -97,9 +97,8 @@ void assert_table(const struct em_array *a, const struct exp_region *exp, size_t
 	bool ok = a->cnt == n;
 	for (size_t i = 0; ok && i < n; i++) {
 		const struct em_region *r = &a->regions[i];
-		ok = r->base == exp[i].base && r->size == exp[i].size &&
-		     r->flags == exp[i].flags && r->node == exp[i].node &&
-		     label_eq(r->label, exp[i].label);
+		ok = r->base == exp[i].base && r->size == exp[i].size && r->flags == exp[i].flags &&
+		     r->node == exp[i].node && label_eq(r->label, exp[i].label);
 		total += exp[i].size;
 	}
 	if (!ok) {
@@ -107,9 +106,8 @@ void assert_table(const struct em_array *a, const struct exp_region *exp, size_t
 		fprintf(stderr, "expected %zu regions\n", n);
 		for (size_t i = 0; i < n; i++)
 			fprintf(stderr, "  [%zu] 0x%llx +0x%llx flags 0x%x node %d label %s\n", i,
-				(unsigned long long)exp[i].base,
-				(unsigned long long)exp[i].size, exp[i].flags, exp[i].node,
-				exp[i].label ? exp[i].label : "(null)");
+				(unsigned long long)exp[i].base, (unsigned long long)exp[i].size,
+				exp[i].flags, exp[i].node, exp[i].label ? exp[i].label : "(null)");
 	}
 	assert_true(ok);
 	assert_int_equal(a->total_size, total);

@@ -52,10 +52,10 @@ void assert_check(const struct earlymem *em);
 
 /* Asserts @a holds exactly @n regions equal to @exp, and its total. */
 void assert_table(const struct em_array *a, const struct exp_region *exp, size_t n);
-#define ASSERT_TABLE(arr, ...)                                                     \
-	do {                                                                       \
-		const struct exp_region exp_[] = { __VA_ARGS__ };                  \
-		assert_table((arr), exp_, sizeof(exp_) / sizeof(exp_[0]));         \
+#define ASSERT_TABLE(arr, ...)                                             \
+	do {                                                               \
+		const struct exp_region exp_[] = { __VA_ARGS__ };          \
+		assert_table((arr), exp_, sizeof(exp_) / sizeof(exp_[0])); \
 	} while (0)
 #define ASSERT_EMPTY(arr) assert_table((arr), NULL, 0)
 

@@ -78,8 +78,8 @@ static size_t model_table(const struct model *m, int which, struct exp_region *o
 			i++;
 			continue;
 		}
-		while (j < SPACE && (which ? m->c[j].res && res_same(c, &m->c[j])
-					   : m->c[j].mem && mem_same(c, &m->c[j])))
+		while (j < SPACE && (which ? m->c[j].res && res_same(c, &m->c[j]) :
+					     m->c[j].mem && mem_same(c, &m->c[j])))
 			j++;
 		out[n++] = (struct exp_region){
 			.base = m->off + i,
@@ -226,8 +226,10 @@ static void run(uint64_t seed, uint64_t off, unsigned steps, bool resize)
 		case 1:
 			for (uint64_t i = b; i < b + len; i++)
 				if (!m.c[i].mem)
-					m.c[i] = (struct cell){ true, flags, node, m.c[i].res,
-								m.c[i].res_node, m.c[i].label };
+					m.c[i] = (struct cell){
+						true,	    flags,	     node,
+						m.c[i].res, m.c[i].res_node, m.c[i].label
+					};
 			want = fits_arrays(&m) ? 0 : EM_ENOSPC;
 			err = em_add_node(&em, base, len, node, flags);
 			break;
@@ -262,7 +264,8 @@ static void run(uint64_t seed, uint64_t off, unsigned steps, bool resize)
 
 			for (uint64_t i = b; i < b + len; i++)
 				if (m.c[i].mem)
-					m.c[i].flags = op == 5 ? m.c[i].flags | f : m.c[i].flags & ~f;
+					m.c[i].flags = op == 5 ? m.c[i].flags | f :
+								 m.c[i].flags & ~f;
 			want = fits_arrays(&m) ? 0 : EM_ENOSPC;
 			err = op == 5 ? em_mark(&em, base, len, f) : em_clear(&em, base, len, f);
 			break;
@@ -288,8 +291,12 @@ static void run(uint64_t seed, uint64_t off, unsigned steps, bool resize)
 			int exact = rnd_below(4) == 0 ? (int)rnd_below(NODES) : -1;
 			uint32_t af = (uint32_t)rnd_below(16) & (uint32_t)rnd_below(16);
 			struct em_alloc_req req = {
-				.size = small, .align = align, .min = min, .max = max,
-				.node = exact >= 0 ? exact : EM_NODE_ANY, .label = label,
+				.size = small,
+				.align = align,
+				.min = min,
+				.max = max,
+				.node = exact >= 0 ? exact : EM_NODE_ANY,
+				.label = label,
 				.flags = af | (up ? EM_ALLOC_BOTTOM_UP : EM_ALLOC_TOP_DOWN) |
 					 (exact >= 0 ? EM_ALLOC_EXACT_NODE : 0),
 			};
@@ -323,7 +330,8 @@ static void run(uint64_t seed, uint64_t off, unsigned steps, bool resize)
 					if (m.c[i].node != n0)
 						n0 = EM_NODE_NONE;
 				for (uint64_t i = b; i < b + len; i++)
-					m.c[i].res = true, m.c[i].label = label, m.c[i].res_node = n0;
+					m.c[i].res = true, m.c[i].label = label,
+					m.c[i].res_node = n0;
 				want = fits_arrays(&m) ? 0 : EM_ENOSPC;
 			}
 			err = em_alloc_at(&em, base, len, label);
@@ -331,8 +339,9 @@ static void run(uint64_t seed, uint64_t off, unsigned steps, bool resize)
 		}
 		}
 		if (err != want)
-			fprintf(stderr, "seed %llu off 0x%llx step %u op %d base 0x%llx len %llu: "
-					"got %d want %d\n",
+			fprintf(stderr,
+				"seed %llu off 0x%llx step %u op %d base 0x%llx len %llu: "
+				"got %d want %d\n",
 				(unsigned long long)seed, (unsigned long long)off, step, op,
 				(unsigned long long)base, (unsigned long long)len, err, want);
 		assert_int_equal(err, want);
