@@ -27,8 +27,8 @@ Q := @
 endif
 
 B := build
-LIB_SRCS := $(sort $(wildcard src/*.c))
-LIB_HDRS := $(wildcard include/*.h include/earlymem/*.h src/*.h)
+LIB_SRCS := $(sort $(wildcard src/*.c arch/x86_64/*.c))
+LIB_HDRS := $(wildcard include/*.h include/earlymem/*.h src/*.h arch/x86_64/*.h)
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wcast-align -Wvla
@@ -47,9 +47,9 @@ HFLAGS := $(WARN) $(INC) -O2 -g
 SANFLAGS := $(WARN) $(INC) -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 
-K_OBJS := $(LIB_SRCS:src/%.c=$(B)/kernel/%.o)
-H_OBJS := $(LIB_SRCS:src/%.c=$(B)/host/%.o)
-S_OBJS := $(LIB_SRCS:src/%.c=$(B)/asan/%.o)
+K_OBJS := $(LIB_SRCS:%.c=$(B)/kernel/%.o)
+H_OBJS := $(LIB_SRCS:%.c=$(B)/host/%.o)
+S_OBJS := $(LIB_SRCS:%.c=$(B)/asan/%.o)
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_COMMON := tests/unit/common.c
@@ -57,7 +57,7 @@ UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
 # The model test also runs against a build with tiny static arrays, so full
 # arrays (EM_ENOSPC) happen all the time.
 SMALL_DEF := -DEM_STATIC_REGIONS=8
-SM_OBJS := $(LIB_SRCS:src/%.c=$(B)/small/%.o)
+SM_OBJS := $(LIB_SRCS:%.c=$(B)/small/%.o)
 UNIT_BINS := $(UNIT_NAMES:%=$(B)/host/tests/%) $(B)/small/tests/test_model
 ASAN_BINS := $(UNIT_NAMES:%=$(B)/asan/tests/%) $(B)/asan-small/tests/test_model
 CMOCKA_LIBS := -lcmocka
@@ -96,12 +96,12 @@ $(B)/asan-small/libearlymem.a: $(SM_OBJS:$(B)/small/%=$(B)/asan-small/%)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/small/%.o: src/%.c $(LIB_HDRS)
+$(B)/small/%.o: %.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(HFLAGS) $(SMALL_DEF) $(CFLAGS) -c $< -o $@
 
-$(B)/asan-small/%.o: src/%.c $(LIB_HDRS)
+$(B)/asan-small/%.o: %.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(SANFLAGS) $(SMALL_DEF) $(CFLAGS) -c $< -o $@
@@ -118,17 +118,17 @@ $(B)/asan-small/tests/%: tests/unit/%.c $(UNIT_COMMON) tests/unit/common.h $(B)/
 	$(Q)$(CC) $(SANFLAGS) $(SMALL_DEF) $(CFLAGS) -Itests/unit $< $(UNIT_COMMON) \
 		$(B)/asan-small/libearlymem.a $(CMOCKA_LIBS) -o $@
 
-$(B)/kernel/%.o: src/%.c $(LIB_HDRS)
+$(B)/kernel/%.o: %.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(KFLAGS) $(CFLAGS) -c $< -o $@
 
-$(B)/host/%.o: src/%.c $(LIB_HDRS)
+$(B)/host/%.o: %.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(HFLAGS) $(CFLAGS) -c $< -o $@
 
-$(B)/asan/%.o: src/%.c $(LIB_HDRS)
+$(B)/asan/%.o: %.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(SANFLAGS) $(CFLAGS) -c $< -o $@
@@ -183,8 +183,8 @@ readme-example: $(B)/libearlymem.a
 	echo "  README  example compiles and links"
 
 # The code follows the checked-in .clang-format.
-FORMAT_FILES = $(wildcard src/*.c src/*.h include/*.h include/earlymem/*.h tests/unit/*.c \
-	tests/unit/*.h)
+FORMAT_FILES = $(wildcard src/*.c src/*.h arch/x86_64/*.[ch] include/*.h include/earlymem/*.h \
+	tests/unit/*.c tests/unit/*.h)
 format-check:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES)
 	@echo "  FORMAT  $(words $(FORMAT_FILES)) files follow .clang-format"

@@ -516,6 +516,35 @@ bool em_iter_next(struct em_iter *it);
 	for (em_iter_init(&(it), (em), EM_ITER_PFN, (node), (flags)); em_iter_next(&(it));)
 
 /* ------------------------------------------------------------------------ */
+/* Transactions: make a sequence of calls all-or-nothing                     */
+
+/**
+ * em_txn_bytes() - bytes em_txn_begin() needs to save @em as it is now
+ * (both arrays: 32 bytes a region plus a small header).
+ */
+size_t em_txn_bytes(const struct earlymem *em);
+
+/**
+ * em_txn_begin() - save the state of @em into @buf so that
+ * em_txn_rollback() can return to it. Nothing needs to be done to commit.
+ *
+ * Between begin and rollback only calls of this library may change @em
+ * (they may double the arrays: rollback handles that). Rollback undoes
+ * every change since begin, allocations included.
+ *
+ * Return: 0; EM_EINVAL when @buf is NULL or not 8-byte aligned, or @bytes <
+ * em_txn_bytes(@em).
+ */
+int em_txn_begin(const struct earlymem *em, void *buf, size_t bytes);
+
+/**
+ * em_txn_rollback() - return @em to the state saved in @buf by
+ * em_txn_begin(). Storage doubled since then is simply forgotten (it is
+ * free again in the restored reserved array).
+ */
+void em_txn_rollback(struct earlymem *em, const void *buf);
+
+/* ------------------------------------------------------------------------ */
 /* Debugging                                                                */
 
 /**

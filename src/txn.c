@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Transactions. A loader that needs many calls to register a firmware map
+ * saves both arrays first and rolls back if any call fails, so the map is
+ * loaded whole or not at all.
+ *
+ * Why rollback is safe after doubling: the saved arrays' storage is either
+ * the static storage inside the instance or doubled storage that was
+ * reserved when the transaction began. Since then, only this library's own
+ * doubling can have written to memory it freed, and rollback rewrites both
+ * saved arrays into their saved storage, so whatever was written there is
+ * replaced. Storage doubled during the transaction is reserved only in the
+ * discarded state, so after rollback it is free memory again.
+ */
+#include "internal.h"
+
+struct txn_header {
+	uint64_t magic;
+	struct em_array memory;
+	struct em_array reserved;
+};
+
+#define TXN_MAGIC 0x656d74786e763031ull /* "emtxnv01" */
+
+size_t em_txn_bytes(const struct earlymem *em)
+{
+	return sizeof(struct txn_header) +
+	       ((size_t)em->memory.cnt + em->reserved.cnt) * sizeof(struct em_region);
+}
+
+int em_txn_begin(const struct earlymem *em, void *buf, size_t bytes)
+{
+	struct txn_header *h = buf;
+	struct em_region *regions;
+
+	if (!buf || bytes < em_txn_bytes(em) || ((uintptr_t)buf & 7))
+		return EM_EINVAL;
+	h->magic = TXN_MAGIC;
+	h->memory = em->memory;
+	h->reserved = em->reserved;
+	regions = (struct em_region *)(h + 1);
+	em__memmove(regions, em->memory.regions, em->memory.cnt * sizeof(*regions));
+	em__memmove(regions + em->memory.cnt, em->reserved.regions,
+		    em->reserved.cnt * sizeof(*regions));
+	return 0;
+}
+
+void em_txn_rollback(struct earlymem *em, const void *buf)
+{
+	const struct txn_header *h = buf;
+	const struct em_region *regions = (const struct em_region *)(h + 1);
+
+	EM_BUG_ON(h->magic != TXN_MAGIC);
+	em->memory = h->memory;
+	em->reserved = h->reserved;
+	em__memmove(em->memory.regions, regions, em->memory.cnt * sizeof(*regions));
+	em__memmove(em->reserved.regions, regions + em->memory.cnt,
+		    em->reserved.cnt * sizeof(*regions));
+}
