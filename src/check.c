@@ -2,7 +2,7 @@
 /* em_check(): every invariant of both arrays, and which one fails where. */
 #include "internal.h"
 
-static enum em_invariant check_storage(const struct earlymem *em, const struct em_array *a,
+static enum em_invariant check_storage(const struct em_array *a,
 				       const struct em_region *static_storage)
 {
 	if (!a->regions || a->max == 0 || a->cnt > a->max)
@@ -12,38 +12,16 @@ static enum em_invariant check_storage(const struct earlymem *em, const struct e
 										     EM_INV_STORAGE;
 	if (a->bytes < em__ra_storage_bytes(a->max) || a->phys > EM_ADDR_END - a->bytes)
 		return EM_INV_STORAGE;
-	(void)em;
 	return EM_INV_OK;
 }
 
-/* The doubled storage must be reserved, every byte of it as EM_LABEL_SELF. */
-static bool self_reserved(const struct em_array *res, uint64_t base, uint64_t end)
+/* Sorted, disjoint, merged, well-formed regions and a right total. */
+static enum em_invariant check_regions(const struct em_array *a, uint32_t *index)
 {
-	uint32_t i = em__ra_find(res, base);
-	uint64_t pos = base;
-
-	while (pos < end) {
-		const struct em_region *r = &res->regions[i];
-
-		if (i >= res->cnt || r->base > pos || !em__str_equal(r->label, EM_LABEL_SELF))
-			return false;
-		pos = em__end(r);
-		i++;
-	}
-	return true;
-}
-
-static enum em_invariant check_array(const struct earlymem *em, const struct em_array *a,
-				     const struct em_region *static_storage, uint32_t *index)
-{
-	enum em_invariant inv = check_storage(em, a, static_storage);
 	uint64_t total = 0;
 
-	*index = 0;
-	if (inv)
-		return inv;
 	for (uint32_t i = 0; i < a->cnt; i++) {
-		const struct em_region *r = &a->regions[i];
+		const struct em_region *r = &a->regions[i], *prev = i ? r - 1 : NULL;
 
 		*index = i;
 		if (r->size == 0)
@@ -54,29 +32,49 @@ static enum em_invariant check_array(const struct earlymem *em, const struct em_
 			return EM_INV_FLAGS;
 		if (!em__node_valid(r->node))
 			return EM_INV_NODE;
-		if (i > 0 && a->regions[i - 1].base + a->regions[i - 1].size > r->base)
+		if (prev && em__end(prev) > r->base)
 			return EM_INV_ORDER;
-		if (i > 0 && em__end(&a->regions[i - 1]) == r->base &&
-		    em__same_attrs(&a->regions[i - 1], r))
+		if (prev && em__end(prev) == r->base && em__same_attrs(prev, r))
 			return EM_INV_MERGE;
 		total += r->size;
 	}
 	*index = 0;
-	if (total != a->total_size)
-		return EM_INV_TOTAL;
-	if (a->bytes && !self_reserved(&em->reserved, a->phys, a->phys + a->bytes))
-		return EM_INV_SELF;
-	return EM_INV_OK;
+	return total == a->total_size ? EM_INV_OK : EM_INV_TOTAL;
+}
+
+/* The doubled storage must be reserved, every byte of it as EM_LABEL_SELF. */
+static bool self_reserved(const struct em_array *res, uint64_t base, uint64_t end)
+{
+	uint32_t i = em__ra_find(res, base);
+	uint64_t pos = base;
+
+	for (; pos < end; i++) {
+		if (i >= res->cnt || res->regions[i].base > pos ||
+		    !em__str_equal(res->regions[i].label, EM_LABEL_SELF))
+			return false;
+		pos = em__end(&res->regions[i]);
+	}
+	return true;
 }
 
 int em_check(const struct earlymem *em, struct em_check_failure *why)
 {
+	const struct em_array *arrays[2] = { &em->memory, &em->reserved };
+	const struct em_region *statics[2] = { em->memory_static, em->reserved_static };
 	struct em_check_failure f = { EM_INV_OK, "memory", 0 };
 
-	f.invariant = check_array(em, &em->memory, em->memory_static, &f.index);
-	if (!f.invariant) {
-		f.array = "reserved";
-		f.invariant = check_array(em, &em->reserved, em->reserved_static, &f.index);
+	/* Each array on its own first: the storage check below reads the reserved array. */
+	for (int k = 0; k < 2 && !f.invariant; k++) {
+		f.array = k ? "reserved" : "memory";
+		f.invariant = check_storage(arrays[k], statics[k]);
+		if (!f.invariant)
+			f.invariant = check_regions(arrays[k], &f.index);
+	}
+	for (int k = 0; k < 2 && !f.invariant; k++) {
+		f.array = k ? "reserved" : "memory";
+		if (arrays[k]->bytes && !self_reserved(&em->reserved, arrays[k]->phys,
+						       arrays[k]->phys + arrays[k]->bytes))
+			f.invariant = EM_INV_SELF;
 	}
 	if (why)
 		*why = f;

@@ -21,7 +21,10 @@ struct plan {
 	struct em_region *virt;
 };
 
-/* Smallest doubling of @max that holds @want entries; 0 if too large. */
+/*
+ * Smallest doubling of @max that holds @want entries; 0 (no storage can be
+ * planned) past 2^31 entries, where counts would no longer fit a uint32_t.
+ */
 static uint32_t doubled(uint32_t max, uint64_t want)
 {
 	uint64_t m = max;
@@ -29,6 +32,16 @@ static uint32_t doubled(uint32_t max, uint64_t want)
 	while (m < want)
 		m *= 2;
 	return m > UINT32_MAX / 2 ? 0 : (uint32_t)m;
+}
+
+/*
+ * Reserved regions that moving @a to new storage can add: one for the new
+ * storage's reservation, one more if freeing old doubled storage splits a
+ * reservation.
+ */
+static uint64_t self_slots(const struct em_array *a)
+{
+	return 1 + (a->bytes != 0);
 }
 
 static int plan_storage(const struct earlymem *em, uint32_t max, const struct em_span *avoid,
@@ -95,19 +108,23 @@ int em__ensure_room(struct earlymem *em, struct em_array *a, uint64_t final_cnt,
 		return EM_ENOSPC;
 
 	/*
-	 * Room for the operation plus three: reserving the new storage and
-	 * freeing the old can each add a reserved region, and freeing the old
+	 * The reserved array must also hold its own new storage's reservation
+	 * and the split that freeing its old storage may cause, and that free
 	 * can open one more gap inside the range being reserved.
 	 */
-	err = plan_storage(em, doubled(a->max, final_cnt + 3), spans, 1, &pa);
+	if (a == res)
+		final_cnt += self_slots(res) + (res->bytes != 0);
+	err = plan_storage(em, doubled(a->max, final_cnt), spans, 1, &pa);
 	if (err)
 		return err;
 
-	/* The memory array's storage is reserved in the reserved array. */
-	if (a != res && res->cnt + 2 > res->max) {
+	/* The memory array's new storage is reserved in the reserved array. */
+	if (a != res && res->cnt + self_slots(a) > res->max) {
 		spans[1].base = pa.phys;
 		spans[1].end = pa.phys + pa.bytes;
-		err = plan_storage(em, doubled(res->max, (uint64_t)res->cnt + 4), spans, 2, &pr);
+		err = plan_storage(
+			em, doubled(res->max, (uint64_t)res->cnt + self_slots(a) + self_slots(res)),
+			spans, 2, &pr);
 		if (err)
 			return err;
 	}

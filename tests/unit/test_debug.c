@@ -712,10 +712,60 @@ static void test_dump_doubled_array_header(void **state)
 	sim_fini(&sim);
 }
 
+/*
+ * With the memory array doubled, em_check() must look at the reserved
+ * array's own structure before searching it for the memory array's
+ * storage: a broken reserved array is reported as such, never a crash.
+ */
+static void doubled_memory_instance(struct earlymem *em, struct phys_sim *sim)
+{
+	sim_init(sim, 0x100000000, 1 * MiB);
+	setup_em(em, sim);
+	assert_int_equal(em_add(em, 0x100000000, 1 * MiB), 0);
+	assert_int_equal(em_allow_resize(em), 0);
+	for (uint64_t i = 0; i <= EM_STATIC_REGIONS; i++)
+		assert_int_equal(em_add(em, 0x200000000 + i * 0x2000, 0x1000), 0);
+	for (uint64_t i = 0; i < 4; i++)
+		assert_int_equal(em_reserve(em, i * 0x2000, 0x1000), 0);
+	assert_true(em->memory.bytes > 0);
+	assert_check(em);
+}
+
+static void test_check_reserved_broken_while_memory_doubled(void **state)
+{
+	(void)state;
+	struct earlymem em;
+	struct phys_sim sim;
+	struct em_check_failure why;
+	struct em_region *saved;
+	struct em_region tmp;
+
+	doubled_memory_instance(&em, &sim);
+	tmp = em.reserved.regions[0];
+	em.reserved.regions[0] = em.reserved.regions[1];
+	em.reserved.regions[1] = tmp;
+	assert_int_equal(em_check(&em, &why), EM_ECORRUPT);
+	assert_int_equal(why.invariant, EM_INV_ORDER);
+	assert_string_equal(why.array, "reserved");
+	assert_int_equal(why.index, 1);
+	em.reserved.regions[1] = em.reserved.regions[0];
+	em.reserved.regions[0] = tmp;
+
+	saved = em.reserved.regions;
+	em.reserved.regions = NULL;
+	assert_int_equal(em_check(&em, &why), EM_ECORRUPT);
+	assert_int_equal(why.invariant, EM_INV_STORAGE);
+	assert_string_equal(why.array, "reserved");
+	em.reserved.regions = saved;
+	assert_check(&em);
+	sim_fini(&sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_defaults),
+		cmocka_unit_test(test_check_reserved_broken_while_memory_doubled),
 		cmocka_unit_test(test_init_again_starts_over),
 		cmocka_unit_test(test_set_hooks_copies),
 		cmocka_unit_test(test_set_hooks_null_clears),

@@ -1216,6 +1216,61 @@ static void test_check_detects_memory_storage_not_reserved(void **state)
 	rs_clone_free(c);
 }
 
+/* ---- regressions: doubling must not ask for more than it needs ---- */
+
+static uint64_t exact_sim_base = 0x10000000;
+
+/*
+ * The first doubling of the memory array adds one reservation (no old
+ * storage to free): a reserved array with one free slot is enough.
+ */
+static void test_first_memory_doubling_needs_one_reserved_slot(void **state)
+{
+	(void)state;
+	struct earlymem em;
+	struct phys_sim sim;
+
+	sim_init(&sim, exact_sim_base, 3 * 4096);
+	setup_em(&em, &sim);
+	for (uint64_t i = 0; i < EM_STATIC_REGIONS - 1; i++) {
+		assert_int_equal(em_add(&em, i * 0x2000, 0x1000), 0);
+		assert_int_equal(em_reserve(&em, i * 0x2000, 0x1000), 0);
+	}
+	/* exactly the 12 KiB a 256-entry array (plus spares) needs */
+	assert_int_equal(em_add(&em, exact_sim_base, 3 * 4096), 0);
+	assert_int_equal(em_allow_resize(&em), 0);
+	assert_int_equal(em.reserved.cnt, EM_STATIC_REGIONS - 1);
+	assert_int_equal(em_add(&em, 0x40000000, 0x1000), 0);
+	assert_check(&em);
+	assert_int_equal(em.memory.max, 2 * EM_STATIC_REGIONS);
+	assert_int_equal(em.memory.phys, exact_sim_base);
+	assert_int_equal(em.reserved.max, EM_STATIC_REGIONS);
+	assert_int_equal(em.reserved.cnt, EM_STATIC_REGIONS);
+	sim_fini(&sim);
+}
+
+/* A memory array that needs 254 entries grows to 256, not 512. */
+static void test_memory_doubling_is_exactly_double(void **state)
+{
+	(void)state;
+	struct earlymem em;
+	struct phys_sim sim;
+
+	sim_init(&sim, exact_sim_base, 3 * 4096);
+	setup_em(&em, &sim);
+	for (uint64_t i = 0; i < EM_STATIC_REGIONS - 1; i++)
+		assert_int_equal(em_add_node(&em, i * 0x2000, 0x1000, 1, 0), 0);
+	assert_int_equal(em_add(&em, exact_sim_base, 3 * 4096), 0);
+	assert_int_equal(em_allow_resize(&em), 0);
+	/* fills the holes between the node-1 pages with node-0 memory */
+	assert_int_equal(em_add_node(&em, 0, (EM_STATIC_REGIONS - 2) * 0x2000ull + 0x1000, 0, 0),
+			 0);
+	assert_check(&em);
+	assert_int_equal(em.memory.cnt, 2 * EM_STATIC_REGIONS - 2);
+	assert_int_equal(em.memory.max, 2 * EM_STATIC_REGIONS);
+	sim_fini(&sim);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, rfix_setup, rfix_teardown)
@@ -1287,6 +1342,8 @@ int main(void)
 		T(test_check_detects_self_reservation_removed),
 		T(test_check_detects_self_reservation_shrunk),
 		T(test_check_detects_memory_storage_not_reserved),
+		T(test_first_memory_doubling_needs_one_reserved_slot),
+		T(test_memory_doubling_is_exactly_double),
 	};
 #undef T
 	return cmocka_run_group_tests_name("test_resize", tests, NULL, NULL);
