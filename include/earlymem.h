@@ -484,7 +484,8 @@ struct em_iter {
 /**
  * em_iter_init() - start a walk of @kind.
  * @node:  EM_NODE_ANY for all, a node id, or EM_NODE_NONE for memory
- *         without a node (ignored for EM_ITER_RESERVED).
+ *         without a node (ignored for EM_ITER_RESERVED); any other value
+ *         selects nothing.
  * @flags: as in struct em_alloc_req: memory with EM_HOTPLUG / EM_NOMAP /
  *         EM_UNACCEPTED is skipped unless named here, EM_MIRROR selects
  *         mirrored memory only. For EM_ITER_MEMORY and EM_ITER_PFN pass

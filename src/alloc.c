@@ -149,7 +149,7 @@ static bool search(const struct earlymem *em, const struct em_alloc_req *req,
 	tried = node_bit(pref);
 	for (;;) {
 		uint64_t group = 0;
-		int best = 256;
+		int best = UINT8_MAX + 1; /* farther than any distance */
 
 		for (int n = 0; n < EM_MAX_NODES; n++) {
 			int d = em->distance[pref][n];
@@ -171,34 +171,37 @@ static bool search(const struct earlymem *em, const struct em_alloc_req *req,
 	return em__find_free(em, spec, f);
 }
 
-int em_find(const struct earlymem *em, const struct em_alloc_req *req, uint64_t *addr)
+/* The common part of em_find() and em_alloc_req(): check, then search. */
+static int find(const struct earlymem *em, const struct em_alloc_req *req, uint64_t *addr,
+		struct em_found *f)
 {
 	struct em_find_spec spec;
-	struct em_found f;
 	int err = prepare(em, req, &spec);
 
 	if (err)
 		return err;
 	if (!addr)
 		return EM_EINVAL;
-	if (!search(em, req, &spec, &f))
-		return EM_ENOMEM;
-	*addr = f.addr;
-	return 0;
+	return search(em, req, &spec, f) ? 0 : EM_ENOMEM;
+}
+
+int em_find(const struct earlymem *em, const struct em_alloc_req *req, uint64_t *addr)
+{
+	struct em_found f;
+	int err = find(em, req, addr, &f);
+
+	if (!err)
+		*addr = f.addr;
+	return err;
 }
 
 int em_alloc_req(struct earlymem *em, const struct em_alloc_req *req, uint64_t *addr)
 {
-	struct em_find_spec spec;
 	struct em_found f;
-	int err = prepare(em, req, &spec);
+	int err = find(em, req, addr, &f);
 
 	if (err)
 		return err;
-	if (!addr)
-		return EM_EINVAL;
-	if (!search(em, req, &spec, &f))
-		return EM_ENOMEM;
 	/* Accept first: a failed reservation then leaves accepted memory, which is harmless. */
 	if ((f.flags & EM_UNACCEPTED) && em->hooks.accept &&
 	    em->hooks.accept(em->hooks.ctx, f.addr, req->size))

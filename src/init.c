@@ -94,7 +94,7 @@ const char *em_strerror(int err)
 	case EM_ENOMEM:
 		return "no free memory fits the request";
 	case EM_EBUSY:
-		return "range is (partly) reserved";
+		return "range is reserved or holds earlymem's own arrays";
 	case EM_ENOENT:
 		return "range is not (entirely) present";
 	case EM_ERETIRED:

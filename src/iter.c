@@ -58,14 +58,17 @@ void em__iter_init(struct em_iter *it, const struct earlymem *em, enum em_iter_k
 void em_iter_init(struct em_iter *it, const struct earlymem *em, enum em_iter_kind kind, int node,
 		  uint32_t flags)
 {
-	uint64_t nodes = EM__ALL_NODES;
-	bool none = true;
+	uint64_t nodes = 0;
+	bool none = false;
 
-	if (node >= 0) {
-		nodes = node < EM_MAX_NODES ? 1ull << node : 0;
-		none = false;
+	/* A node id that is none of the documented values selects nothing. */
+	if (node == EM_NODE_ANY) {
+		nodes = EM__ALL_NODES;
+		none = true;
 	} else if (node == EM_NODE_NONE) {
-		nodes = 0;
+		none = true;
+	} else if (node >= 0 && node < EM_MAX_NODES) {
+		nodes = 1ull << node;
 	}
 	em__iter_init(it, em, kind, 0, EM_ADDR_END, nodes, none, flags);
 }

@@ -6,6 +6,9 @@
  */
 #include "internal.h"
 
+/* A word that may alias anything: regions hold pointers, copied here as words. */
+typedef uint64_t __attribute__((__may_alias__)) em_word;
+
 void em__memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
@@ -14,8 +17,8 @@ void em__memmove(void *dst, const void *src, size_t n)
 	if (d == s || n == 0)
 		return;
 	if ((((uintptr_t)d | (uintptr_t)s | n) & 7) == 0) {
-		uint64_t *dw = dst;
-		const uint64_t *sw = src;
+		em_word *dw = dst;
+		const em_word *sw = src;
 		size_t words = n / 8;
 
 		if (dw < sw) {

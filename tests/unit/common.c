@@ -125,6 +125,7 @@ void snap_take(struct em_snapshot *s, const struct earlymem *em)
 	s->bottom_up = em->bottom_up;
 	s->resize_allowed = em->resize_allowed;
 	s->retired = em->retired;
+	memcpy(s->distance, em->distance, sizeof(s->distance));
 }
 
 static void assert_array_same(const struct em_array *was, const struct em_region *regs,
@@ -154,6 +155,7 @@ void snap_assert_same(struct em_snapshot *s, const struct earlymem *em)
 	assert_int_equal(s->bottom_up, em->bottom_up);
 	assert_int_equal(s->resize_allowed, em->resize_allowed);
 	assert_int_equal(s->retired, em->retired);
+	assert_memory_equal(s->distance, em->distance, sizeof(s->distance));
 	free(s->mem);
 	free(s->res);
 }

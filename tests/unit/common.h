@@ -67,6 +67,7 @@ struct em_snapshot {
 	struct em_array reserved;
 	uint64_t current_limit;
 	bool bottom_up, resize_allowed, retired;
+	uint8_t distance[EM_MAX_NODES][EM_MAX_NODES];
 };
 void snap_take(struct em_snapshot *s, const struct earlymem *em);
 /* Asserts @em equals the snapshot exactly, then frees the snapshot. */
