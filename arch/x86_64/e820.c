@@ -17,7 +17,7 @@ static void read_raw(const void *src, size_t i, struct em_fw_entry *e)
 }
 
 /* Linux's rule: where entries overlap, the larger type number wins. */
-static bool e820_wins(const struct em_fw_entry *a, const struct em_fw_entry *b)
+bool em_fw_e820_wins(const struct em_fw_entry *a, const struct em_fw_entry *b)
 {
 	return a->type > b->type;
 }
@@ -33,7 +33,8 @@ static void e820_classify(const struct em_fw_entry *e, const void *ctx, struct e
 int em_e820_sanitize(const void *raw, size_t count, void *work, size_t work_bytes,
 		     const struct em_fw_entry **table, size_t *n, struct em_fw_stats *stats)
 {
-	return em_fw_sanitize(raw, count, read_raw, e820_wins, work, work_bytes, table, n, stats);
+	return em_fw_sanitize(raw, count, read_raw, em_fw_e820_wins, work, work_bytes, table, n,
+			      stats);
 }
 
 int em_e820_load(struct earlymem *em, const struct em_fw_entry *table, size_t n, void *work,

@@ -15,6 +15,9 @@ typedef void (*em_fw_reader)(const void *src, size_t i, struct em_fw_entry *e);
 /* Whether @a wins over @b where they overlap (a strict order on type/attr). */
 typedef bool (*em_fw_wins)(const struct em_fw_entry *a, const struct em_fw_entry *b);
 
+/* The e820 overlap rule (Linux's): the larger type number wins. Also for Multiboot2's map. */
+bool em_fw_e820_wins(const struct em_fw_entry *a, const struct em_fw_entry *b);
+
 /*
  * Sanitizes @count entries read through @read: sizes of 0 dropped, ends
  * past EM_ADDR_END cut there, overlaps resolved by @wins, result sorted,
