@@ -66,7 +66,7 @@ CMOCKA_LIBS := -lcmocka
 	check-clang format-check
 .SUFFIXES:
 
-all: lib host
+all: lib host emmap
 lib: $(B)/libearlymem.a
 host: $(B)/host/libearlymem.a
 
@@ -189,7 +189,28 @@ format-check:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES)
 	@echo "  FORMAT  $(words $(FORMAT_FILES)) files follow .clang-format"
 
-test: deps all check-undefined check-clang readme-example format-check unit asan
+test: deps all check-undefined check-clang readme-example format-check unit asan emmap-test
 
 clean:
 	rm -rf $(B)
+
+# emmap: paste a kernel log, see the memory map (host tool, hosted C11).
+# `make emmap-test` checks it against the fixture maps (tests/emmap/run.sh).
+EMMAP_SRCS := $(sort $(wildcard tools/emmap/*.c))
+EMMAP_HDRS := $(wildcard tools/emmap/*.h)
+FORMAT_FILES += $(EMMAP_SRCS) $(EMMAP_HDRS)
+.PHONY: emmap emmap-test
+emmap: $(B)/emmap
+
+$(B)/emmap: $(EMMAP_SRCS) $(EMMAP_HDRS) $(B)/host/libearlymem.a
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(HFLAGS) $(CFLAGS) $(EMMAP_SRCS) $(B)/host/libearlymem.a -lm -o $@
+
+$(B)/asan/emmap: $(EMMAP_SRCS) $(EMMAP_HDRS) $(B)/asan/libearlymem.a
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(SANFLAGS) $(CFLAGS) $(EMMAP_SRCS) $(B)/asan/libearlymem.a -lm -o $@
+
+emmap-test: $(B)/emmap $(B)/asan/emmap
+	$(Q)tests/emmap/run.sh $(B)/emmap $(B)/asan/emmap
