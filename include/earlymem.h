@@ -13,7 +13,10 @@
  * memory there (MAXPHYADDR is at most 52 bits). Address 0 is a valid address.
  *
  * Errors. Every function that can fail returns 0 or a negative EM_E* code and
- * leaves the instance exactly as it was when it fails. A call whose errors
+ * leaves the instance exactly as it was when it fails. After em_handoff()
+ * (include/earlymem/handoff.h) the instance is retired: every call that
+ * would change memory or reservations gives EM_ERETIRED, except em_free(),
+ * which becomes a late free to the page allocator. A call whose errors
  * include EM_ENOSPC / EM_ENOMEM may double a region array; it can also give
  * EM_EFAULT when the phys_to_virt hook has no mapping for the new storage.
  */
@@ -138,14 +141,18 @@ struct em_hooks {
  * test's stack), call em_init(), and pass it to every function. All state
  * lives here; the library has no global variables.
  */
+struct em_handoff_ops;
+
 struct earlymem {
 	struct em_array memory;
 	struct em_array reserved;
 	uint64_t current_limit;
 	struct em_hooks hooks;
+	const struct em_handoff_ops *handoff; /* set by em_handoff(): late frees go there */
 	bool bottom_up;
 	bool resize_allowed;
 	bool retired;
+	bool reserved_lost; /* a discard emptied the reserved array: no late frees */
 	uint8_t distance[EM_MAX_NODES][EM_MAX_NODES];
 	/* Two spare entries past max let splits happen before merges. */
 	struct em_region memory_static[EM_STATIC_REGIONS + 2];
@@ -287,6 +294,11 @@ int em_reserve_label(struct earlymem *em, uint64_t base, uint64_t size, const ch
  * The whole range must be reserved (by one or several reservations): a
  * range that is partly unreserved is refused, so a double free is caught.
  * Freeing part of a reservation splits it. Size 0 succeeds.
+ *
+ * After em_handoff() this is a late free: the reservation is removed and
+ * the pages that became entirely free are released to the page allocator
+ * (see handoff.h); the arrays no longer double, so a split that needs a
+ * slot gives EM_ENOSPC.
  *
  * Return: 0; EM_ERANGE; EM_ENOENT (part of the range is not reserved);
  * EM_EBUSY (the range touches the storage of a doubled region array);

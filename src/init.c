@@ -34,6 +34,8 @@ void em_set_hooks(struct earlymem *em, const struct em_hooks *hooks)
 
 int em_allow_resize(struct earlymem *em)
 {
+	if (em->retired)
+		return EM_ERETIRED;
 	if (!em->hooks.phys_to_virt)
 		return EM_EINVAL;
 	em->resize_allowed = true;

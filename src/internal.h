@@ -161,6 +161,11 @@ struct em_found {
 bool em__find_free(const struct earlymem *em, const struct em_find_spec *spec,
 		   struct em_found *found);
 
+/* ---- handoff.c ---- */
+
+/* em_free() after handoff, range checked: unreserve, release the pages that became free. */
+int em__late_free(struct earlymem *em, uint64_t base, uint64_t end);
+
 /* ---- dump.c ---- */
 
 /* Logs one em_check() failure through the log hook (if any). */

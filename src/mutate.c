@@ -27,6 +27,8 @@ int em_add_node(struct earlymem *em, uint64_t base, uint64_t size, int node, uin
 	uint64_t end;
 	int err;
 
+	if (em->retired)
+		return EM_ERETIRED;
 	if (!em__node_valid(node) || (flags & ~EM_REGION_FLAGS))
 		return EM_EINVAL;
 	err = range_of(base, size, &end);
@@ -43,7 +45,7 @@ int em_add_node(struct earlymem *em, uint64_t base, uint64_t size, int node, uin
 int em_remove(struct earlymem *em, uint64_t base, uint64_t size)
 {
 	uint64_t end;
-	int err = range_of(base, size, &end);
+	int err = em->retired ? EM_ERETIRED : range_of(base, size, &end);
 
 	if (err)
 		return err < 0 ? err : 0;
@@ -59,7 +61,7 @@ static int change_attrs(struct earlymem *em, uint64_t base, uint64_t size,
 			const struct em_attr_op *op)
 {
 	uint64_t end;
-	int err = range_of(base, size, &end);
+	int err = em->retired ? EM_ERETIRED : range_of(base, size, &end);
 
 	if (err)
 		return err < 0 ? err : 0;
@@ -100,7 +102,7 @@ int em_reserve(struct earlymem *em, uint64_t base, uint64_t size)
 int em_reserve_label(struct earlymem *em, uint64_t base, uint64_t size, const char *label)
 {
 	uint64_t end;
-	int err = range_of(base, size, &end);
+	int err = em->retired ? EM_ERETIRED : range_of(base, size, &end);
 
 	if (err)
 		return err < 0 ? err : 0;
@@ -120,10 +122,14 @@ int em_free(struct earlymem *em, uint64_t base, uint64_t size)
 
 	if (err)
 		return err < 0 ? err : 0;
+	if (em->reserved_lost)
+		return EM_ERETIRED;
 	if (!em__covered(&em->reserved, base, end))
 		return EM_ENOENT;
 	if (owns_storage(&em->memory, base, end) || owns_storage(&em->reserved, base, end))
 		return EM_EBUSY;
+	if (em->retired)
+		return em__late_free(em, base, end);
 	err = em__ensure_room(em, &em->reserved, em__remove_count(&em->reserved, base, end),
 			      &(struct em_span){ base, end });
 	if (err)

@@ -104,6 +104,8 @@ int em_trim(struct earlymem *em, uint64_t align)
 	uint64_t mask = align - 1;
 	uint32_t i = 0;
 
+	if (em->retired)
+		return EM_ERETIRED;
 	if (!em__is_pow2(align))
 		return EM_EINVAL;
 	while (i < mem->cnt) {
@@ -129,7 +131,7 @@ int em_cap(struct earlymem *em, uint64_t base, uint64_t size)
 {
 	struct em_array *mem = &em->memory;
 	uint64_t end;
-	int err = em__range_end(base, size, &end);
+	int err = em->retired ? EM_ERETIRED : em__range_end(base, size, &end);
 
 	if (err)
 		return err;
@@ -146,6 +148,8 @@ void em_limit(struct earlymem *em, uint64_t bytes)
 	struct em_array *mem = &em->memory;
 	uint64_t left = bytes;
 
+	if (em->retired)
+		return; /* memory belongs to the page allocator now */
 	for (uint32_t i = 0; i < mem->cnt; i++) {
 		const struct em_region *r = &mem->regions[i];
 

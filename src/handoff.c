@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Handoff: release every free page to the page allocator exactly once,
+ * report the reserved memory, and retire the instance; then late frees.
+ * See include/earlymem/handoff.h for the contract.
+ */
+#include <earlymem/handoff.h>
+
+#include "internal.h"
+
+#define PAGE_MASK ((uint64_t)EM_PAGE_SIZE - 1)
+
+struct walk {
+	struct earlymem *em;
+	const struct em_handoff_ops *ops;
+	struct em_handoff_stats *st;
+	/* With discard: the doubled storage, kept out of the reserved report. */
+	struct em_span self[2];
+	uint64_t self_seen[2]; /* bytes of it met in memory during the walk */
+	unsigned nself;
+};
+
+static unsigned int low_bit(uint64_t x)
+{
+	return (unsigned int)__builtin_ctzll(x);
+}
+
+/* The largest naturally aligned block at @pfn that fits in @left pages. */
+static unsigned int block_order(uint64_t pfn, uint64_t left, unsigned int max_order)
+{
+	unsigned int order = max_order;
+
+	if (pfn && low_bit(pfn) < order)
+		order = low_bit(pfn);
+	while ((1ull << order) > left)
+		order--;
+	return order;
+}
+
+uint64_t em_handoff_blocks(uint64_t first_pfn, uint64_t end_pfn, unsigned int max_order)
+{
+	uint64_t n = 0;
+
+	if (max_order > EM_HANDOFF_MAX_ORDER)
+		max_order = EM_HANDOFF_MAX_ORDER;
+	while (first_pfn < end_pfn) {
+		first_pfn += 1ull << block_order(first_pfn, end_pfn - first_pfn, max_order);
+		n++;
+	}
+	return n;
+}
+
+static unsigned int node_index(int node)
+{
+	return node < 0 ? EM_HANDOFF_NO_NODE : (unsigned int)node;
+}
+
+static void count_release(struct em_handoff_stats *st, int node, uint64_t bytes, uint64_t calls)
+{
+	st->released_bytes += bytes;
+	st->released_count += calls;
+	st->node_released_bytes[node_index(node)] += bytes;
+	st->node_released_count[node_index(node)] += calls;
+}
+
+/* Releases the whole pages [base, end) of memory with @node and @flags. */
+static void release_pages(const struct em_handoff_ops *ops, struct em_handoff_stats *st,
+			  uint64_t base, uint64_t end, int node, uint32_t flags)
+{
+	uint64_t size = end - base, pfn = base / EM_PAGE_SIZE, last = end / EM_PAGE_SIZE;
+
+	if (flags & EM_UNACCEPTED) {
+		st->unaccepted_bytes += size;
+		if (!ops->release_unaccepted) {
+			st->withheld_bytes += size;
+			return;
+		}
+		ops->release_unaccepted(ops->ctx, base, size, node);
+		count_release(st, node, size, 1);
+		return;
+	}
+	if (flags & EM_HOTPLUG)
+		st->hotplug_bytes += size;
+	if (ops->release_range) {
+		ops->release_range(ops->ctx, base, size, node, flags);
+		count_release(st, node, size, 1);
+		return;
+	}
+	while (pfn < last) {
+		unsigned int order = block_order(pfn, last - pfn, ops->max_order);
+
+		ops->release_block(ops->ctx, pfn * EM_PAGE_SIZE, order, node, flags);
+		count_release(st, node, (uint64_t)EM_PAGE_SIZE << order, 1);
+		pfn += 1ull << order;
+	}
+}
+
+/* A free piece of one memory region: trimmed to whole pages, then released. */
+static void free_piece(const struct em_handoff_ops *ops, struct em_handoff_stats *st, uint64_t base,
+		       uint64_t end, int node, uint32_t flags)
+{
+	uint64_t first, last = end & ~PAGE_MASK;
+
+	if (flags & EM_NOMAP) {
+		st->nomap_bytes += end - base;
+		return;
+	}
+	/* Round base up; past the last whole page there is nothing to round to. */
+	first = base > (EM_ADDR_END & ~PAGE_MASK) ? last : (base + PAGE_MASK) & ~PAGE_MASK;
+	if (first >= last) {
+		st->trimmed_bytes += end - base;
+		return;
+	}
+	st->trimmed_bytes += (first - base) + (end - last);
+	release_pages(ops, st, first, last, node, flags);
+}
+
+static void report_reserved(struct walk *w, uint64_t base, uint64_t end, int node, uint32_t flags,
+			    const char *label)
+{
+	if (base >= end)
+		return;
+	w->st->reserved_bytes += end - base;
+	if (w->ops->reserved)
+		w->ops->reserved(w->ops->ctx, base, end - base, node, flags, label);
+}
+
+/* A reserved piece of memory: the doubled storage (with discard) is set aside, not reported. */
+static void reserved_piece(struct walk *w, uint64_t base, uint64_t end, int node, uint32_t flags,
+			   const char *label)
+{
+	for (unsigned i = 0; i < w->nself && base < end; i++) {
+		const struct em_span *s = &w->self[i];
+
+		if (s->end <= base || s->base >= end)
+			continue;
+		if (s->base > base)
+			report_reserved(w, base, s->base, node, flags, label);
+		base = s->base > base ? s->base : base;
+		uint64_t stop = s->end < end ? s->end : end;
+
+		w->self_seen[i] += stop - base;
+		base = stop;
+	}
+	report_reserved(w, base, end, node, flags, label);
+}
+
+/* Cuts one memory region into free and reserved pieces, in address order. */
+static void walk_region(struct walk *w, const struct em_region *m)
+{
+	const struct em_array *res = &w->em->reserved;
+	uint64_t pos = m->base, mend = em__end(m);
+	uint32_t i = em__ra_find(res, pos);
+
+	while (pos < mend) {
+		const struct em_region *r = &res->regions[i];
+
+		if (i < res->cnt && r->base <= pos) {
+			uint64_t e = em__end(r) < mend ? em__end(r) : mend;
+
+			reserved_piece(w, pos, e, m->node, m->flags, r->label);
+			pos = e;
+			i++;
+			continue;
+		}
+		uint64_t e = i < res->cnt && r->base < mend ? r->base : mend;
+
+		free_piece(w->ops, w->st, pos, e, m->node, m->flags);
+		pos = e;
+	}
+}
+
+/* Memory node by node: 0, 1, ... then memory without a node. */
+static void walk_nodes(struct walk *w)
+{
+	const struct em_array *mem = &w->em->memory;
+	uint64_t present = 0;
+	bool none = false;
+
+	for (uint32_t i = 0; i < mem->cnt; i++) {
+		if (mem->regions[i].node < 0)
+			none = true;
+		else
+			present |= 1ull << mem->regions[i].node;
+	}
+	for (int node = 0; node < EM_MAX_NODES; node++) {
+		if (!(present & (1ull << node)))
+			continue;
+		for (uint32_t i = 0; i < mem->cnt; i++)
+			if (mem->regions[i].node == node)
+				walk_region(w, &mem->regions[i]);
+	}
+	for (uint32_t i = 0; none && i < mem->cnt; i++)
+		if (mem->regions[i].node < 0)
+			walk_region(w, &mem->regions[i]);
+}
+
+/* The memory region holding all of [base, end), or NULL. */
+static const struct em_region *one_region(const struct em_array *mem, uint64_t base, uint64_t end)
+{
+	uint32_t i = em__ra_find(mem, base);
+
+	if (i < mem->cnt && mem->regions[i].base <= base && em__end(&mem->regions[i]) >= end)
+		return &mem->regions[i];
+	return NULL;
+}
+
+/* Moves @a back onto its static storage; false if it did not fit and was emptied. */
+static bool back_to_static(struct em_array *a, struct em_region *storage)
+{
+	bool fits = a->cnt <= EM_STATIC_REGIONS;
+
+	if (!a->bytes)
+		return true;
+	if (!fits) {
+		a->cnt = 0;
+		a->total_size = 0;
+	}
+	em__ra_move(a, storage, EM_STATIC_REGIONS, 0, 0);
+	return fits;
+}
+
+/*
+ * Releases the doubled storage after the walk. What is needed from the
+ * arrays is read first; then both arrays move back to static storage;
+ * only then are the old pages released (the page allocator may write
+ * into them at once). Storage that no longer lies in one memory region
+ * (memory was removed or changed under it) is reported reserved instead.
+ */
+static void discard(struct walk *w)
+{
+	struct earlymem *em = w->em;
+	struct em_region where[2];
+	bool whole[2];
+
+	for (unsigned i = 0; i < w->nself; i++) {
+		const struct em_region *m =
+			one_region(&em->memory, w->self[i].base, w->self[i].end);
+
+		whole[i] = m && w->self_seen[i] == w->self[i].end - w->self[i].base;
+		if (m)
+			where[i] = *m;
+	}
+	back_to_static(&em->memory, em->memory_static);
+	/* Without its reservations, late frees cannot be checked: they are refused. */
+	em->reserved_lost = !back_to_static(&em->reserved, em->reserved_static);
+	/* The storage is the page allocator's now: a late free must not release it again. */
+	for (unsigned i = 0; i < w->nself && !em->reserved_lost; i++) {
+		const struct em_span *s = &w->self[i];
+
+		if (em__remove_count(&em->reserved, s->base, s->end) > em->reserved.max)
+			em->reserved_lost = true;
+		else
+			em__remove_apply(&em->reserved, s->base, s->end);
+	}
+	for (unsigned i = 0; i < w->nself; i++) {
+		const struct em_span *s = &w->self[i];
+
+		if (!whole[i]) {
+			report_reserved(w, s->base, s->base + w->self_seen[i], EM_NODE_NONE, 0,
+					EM_LABEL_SELF);
+			continue;
+		}
+		w->st->discarded_bytes += s->end - s->base;
+		release_pages(w->ops, w->st, s->base, s->end, where[i].node, where[i].flags);
+	}
+}
+
+static bool ops_valid(const struct em_handoff_ops *ops)
+{
+	return ops && !ops->release_range != !ops->release_block &&
+	       ops->max_order <= EM_HANDOFF_MAX_ORDER;
+}
+
+int em_handoff(struct earlymem *em, const struct em_handoff_ops *ops,
+	       struct em_handoff_stats *stats)
+{
+	struct em_handoff_stats local;
+	struct walk w;
+	uint64_t sum;
+
+	if (!ops_valid(ops))
+		return EM_EINVAL;
+	if (em->retired)
+		return EM_ERETIRED;
+	if (em_check(em, NULL))
+		return EM_ECORRUPT;
+
+	if (!stats)
+		stats = &local;
+	em__memzero(stats, sizeof(*stats));
+	em__memzero(&w, sizeof(w));
+	w.em = em;
+	w.ops = ops;
+	w.st = stats;
+	stats->memory_bytes = em->memory.total_size;
+	if (ops->discard) {
+		if (em->memory.bytes)
+			w.self[w.nself++] = (struct em_span){ em->memory.phys,
+							      em->memory.phys + em->memory.bytes };
+		if (em->reserved.bytes)
+			w.self[w.nself++] =
+				(struct em_span){ em->reserved.phys,
+						  em->reserved.phys + em->reserved.bytes };
+	}
+
+	em->retired = true;
+	em->resize_allowed = false;
+	em->handoff = ops;
+	walk_nodes(&w);
+	if (w.nself)
+		discard(&w);
+
+	sum = stats->released_bytes + stats->reserved_bytes + stats->trimmed_bytes +
+	      stats->nomap_bytes + stats->withheld_bytes;
+	return sum == stats->memory_bytes ? 0 : EM_ECORRUPT;
+}
+
+/*
+ * After handoff, releases the pages that freeing [base, end) made entirely
+ * free: every page touching the range that lies in one memory region and
+ * meets no reservation. Such a page was never released before: at handoff
+ * and at every earlier late free it met a reservation (this range), and no
+ * reservation can be added after handoff.
+ */
+static void release_freed(struct earlymem *em, uint64_t base, uint64_t end)
+{
+	const struct em_array *mem = &em->memory, *res = &em->reserved;
+	struct em_handoff_stats scratch;
+
+	for (uint32_t i = em__ra_find(mem, base); i < mem->cnt && mem->regions[i].base < end; i++) {
+		const struct em_region *m = &mem->regions[i];
+		uint64_t lo = base & ~PAGE_MASK, hi = end > (EM_ADDR_END & ~PAGE_MASK) ?
+							      EM_ADDR_END & ~PAGE_MASK :
+							      (end + PAGE_MASK) & ~PAGE_MASK;
+		uint64_t pos = lo > m->base ? lo : m->base;
+		uint64_t stop = hi < em__end(m) ? hi : em__end(m);
+		uint32_t r = em__ra_find(res, pos);
+
+		if (m->flags & EM_NOMAP)
+			continue;
+		while (pos < stop) {
+			uint64_t gap_end = stop;
+
+			if (r < res->cnt && res->regions[r].base <= pos) {
+				pos = em__end(&res->regions[r++]);
+				continue;
+			}
+			if (r < res->cnt && res->regions[r].base < stop)
+				gap_end = res->regions[r].base;
+			/* Whole pages of the gap; partial pages stay unreleased. */
+			em__memzero(&scratch, sizeof(scratch));
+			uint64_t first = (pos + PAGE_MASK) & ~PAGE_MASK,
+				 last = gap_end & ~PAGE_MASK;
+
+			if (pos <= (EM_ADDR_END & ~PAGE_MASK) && first < last)
+				release_pages(em->handoff, &scratch, first, last, m->node,
+					      m->flags);
+			pos = gap_end;
+		}
+	}
+}
+
+int em__late_free(struct earlymem *em, uint64_t base, uint64_t end)
+{
+	if (em__remove_count(&em->reserved, base, end) > em->reserved.max)
+		return EM_ENOSPC; /* the arrays never double after handoff */
+	em__remove_apply(&em->reserved, base, end);
+	if (em->handoff) /* NULL only if a test set retired by hand */
+		release_freed(em, base, end);
+	return 0;
+}
