@@ -152,7 +152,7 @@ struct earlymem {
 	bool bottom_up;
 	bool resize_allowed;
 	bool retired;
-	bool reserved_lost; /* a discard emptied the reserved array: no late frees */
+	bool no_late_free; /* a discard emptied an array: late frees are refused */
 	uint8_t distance[EM_MAX_NODES][EM_MAX_NODES];
 	/* Two spare entries past max let splits happen before merges. */
 	struct em_region memory_static[EM_STATIC_REGIONS + 2];

@@ -241,15 +241,18 @@ static void discard(struct walk *w)
 		if (m)
 			where[i] = *m;
 	}
-	back_to_static(&em->memory, em->memory_static);
-	/* Without its reservations, late frees cannot be checked: they are refused. */
-	em->reserved_lost = !back_to_static(&em->reserved, em->reserved_static);
+	/*
+	 * Late frees need both arrays: to check the reservation and to find the
+	 * node of the pages. If either had to be emptied, they are refused.
+	 */
+	em->no_late_free = !back_to_static(&em->memory, em->memory_static);
+	em->no_late_free |= !back_to_static(&em->reserved, em->reserved_static);
 	/* The storage is the page allocator's now: a late free must not release it again. */
-	for (unsigned i = 0; i < w->nself && !em->reserved_lost; i++) {
+	for (unsigned i = 0; i < w->nself && !em->no_late_free; i++) {
 		const struct em_span *s = &w->self[i];
 
 		if (em__remove_count(&em->reserved, s->base, s->end) > em->reserved.max)
-			em->reserved_lost = true;
+			em->no_late_free = true;
 		else
 			em__remove_apply(&em->reserved, s->base, s->end);
 	}

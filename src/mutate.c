@@ -122,7 +122,7 @@ int em_free(struct earlymem *em, uint64_t base, uint64_t size)
 
 	if (err)
 		return err < 0 ? err : 0;
-	if (em->reserved_lost)
+	if (em->no_late_free)
 		return EM_ERETIRED;
 	if (!em__covered(&em->reserved, base, end))
 		return EM_ENOENT;
