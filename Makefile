@@ -52,7 +52,11 @@ H_OBJS := $(LIB_SRCS:%.c=$(B)/host/%.o)
 S_OBJS := $(LIB_SRCS:%.c=$(B)/asan/%.o)
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
-UNIT_COMMON := tests/unit/common.c
+# Every unit test binary also links the reference buddy allocator (the
+# downstream of em_handoff(), tests/buddy/).
+UNIT_COMMON := tests/unit/common.c tests/buddy/buddy.c
+UNIT_HDRS := tests/unit/common.h tests/buddy/buddy.h
+UNIT_INC := -Itests/unit -Itests/buddy
 UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
 # The model test also runs against a build with tiny static arrays, so full
 # arrays (EM_ENOSPC) happen all the time.
@@ -106,16 +110,16 @@ $(B)/asan-small/%.o: %.c $(LIB_HDRS)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(SANFLAGS) $(SMALL_DEF) $(CFLAGS) -c $< -o $@
 
-$(B)/small/tests/%: tests/unit/%.c $(UNIT_COMMON) tests/unit/common.h $(B)/small/libearlymem.a
+$(B)/small/tests/%: tests/unit/%.c $(UNIT_COMMON) $(UNIT_HDRS) $(B)/small/libearlymem.a
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(HFLAGS) $(SMALL_DEF) $(CFLAGS) -Itests/unit $< $(UNIT_COMMON) \
+	$(Q)$(CC) $(HFLAGS) $(SMALL_DEF) $(CFLAGS) $(UNIT_INC) $< $(UNIT_COMMON) \
 		$(B)/small/libearlymem.a $(CMOCKA_LIBS) -o $@
 
-$(B)/asan-small/tests/%: tests/unit/%.c $(UNIT_COMMON) tests/unit/common.h $(B)/asan-small/libearlymem.a
+$(B)/asan-small/tests/%: tests/unit/%.c $(UNIT_COMMON) $(UNIT_HDRS) $(B)/asan-small/libearlymem.a
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(SANFLAGS) $(SMALL_DEF) $(CFLAGS) -Itests/unit $< $(UNIT_COMMON) \
+	$(Q)$(CC) $(SANFLAGS) $(SMALL_DEF) $(CFLAGS) $(UNIT_INC) $< $(UNIT_COMMON) \
 		$(B)/asan-small/libearlymem.a $(CMOCKA_LIBS) -o $@
 
 $(B)/kernel/%.o: %.c $(LIB_HDRS)
@@ -133,16 +137,16 @@ $(B)/asan/%.o: %.c $(LIB_HDRS)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(SANFLAGS) $(CFLAGS) -c $< -o $@
 
-$(B)/host/tests/%: tests/unit/%.c $(UNIT_COMMON) tests/unit/common.h $(B)/host/libearlymem.a
+$(B)/host/tests/%: tests/unit/%.c $(UNIT_COMMON) $(UNIT_HDRS) $(B)/host/libearlymem.a
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(HFLAGS) $(CFLAGS) -Itests/unit $< $(UNIT_COMMON) \
+	$(Q)$(CC) $(HFLAGS) $(CFLAGS) $(UNIT_INC) $< $(UNIT_COMMON) \
 		$(B)/host/libearlymem.a $(CMOCKA_LIBS) -o $@
 
-$(B)/asan/tests/%: tests/unit/%.c $(UNIT_COMMON) tests/unit/common.h $(B)/asan/libearlymem.a
+$(B)/asan/tests/%: tests/unit/%.c $(UNIT_COMMON) $(UNIT_HDRS) $(B)/asan/libearlymem.a
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(SANFLAGS) $(CFLAGS) -Itests/unit $< $(UNIT_COMMON) \
+	$(Q)$(CC) $(SANFLAGS) $(CFLAGS) $(UNIT_INC) $< $(UNIT_COMMON) \
 		$(B)/asan/libearlymem.a $(CMOCKA_LIBS) -o $@
 
 deps:
@@ -184,7 +188,7 @@ readme-example: $(B)/libearlymem.a
 
 # The code follows the checked-in .clang-format.
 FORMAT_FILES = $(wildcard src/*.c src/*.h arch/x86_64/*.[ch] include/*.h include/earlymem/*.h \
-	tests/unit/*.c tests/unit/*.h)
+	tests/unit/*.c tests/unit/*.h tests/buddy/*.c tests/buddy/*.h)
 format-check:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES)
 	@echo "  FORMAT  $(words $(FORMAT_FILES)) files follow .clang-format"

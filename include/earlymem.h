@@ -554,8 +554,11 @@ int em_txn_begin(const struct earlymem *em, void *buf, size_t bytes);
  * em_txn_rollback() - return @em to the state saved in @buf by
  * em_txn_begin(). Storage doubled since then is simply forgotten (it is
  * free again in the restored reserved array).
+ *
+ * Return: 0; EM_EINVAL (@buf holds no saved state); EM_ERETIRED (em_handoff()
+ * ran since begin: its pages belong to the page allocator; nothing changes).
  */
-void em_txn_rollback(struct earlymem *em, const void *buf);
+int em_txn_rollback(struct earlymem *em, const void *buf);
 
 /* ------------------------------------------------------------------------ */
 /* Debugging                                                                */

@@ -237,9 +237,10 @@ static void discard(struct walk *w)
 		const struct em_region *m =
 			one_region(&em->memory, w->self[i].base, w->self[i].end);
 
-		whole[i] = m && w->self_seen[i] == w->self[i].end - w->self[i].base;
-		if (m)
-			where[i] = *m;
+		/* Releasable: all in one plain memory region (nothing marked it since). */
+		whole[i] = m && w->self_seen[i] == w->self[i].end - w->self[i].base &&
+			   !(m->flags & (EM_NOMAP | EM_UNACCEPTED));
+		where[i] = m ? *m : (struct em_region){ .node = EM_NODE_NONE };
 	}
 	/*
 	 * Late frees need both arrays: to check the reservation and to find the
@@ -260,8 +261,8 @@ static void discard(struct walk *w)
 		const struct em_span *s = &w->self[i];
 
 		if (!whole[i]) {
-			report_reserved(w, s->base, s->base + w->self_seen[i], EM_NODE_NONE, 0,
-					EM_LABEL_SELF);
+			report_reserved(w, s->base, s->base + w->self_seen[i], where[i].node,
+					where[i].flags, EM_LABEL_SELF);
 			continue;
 		}
 		w->st->discarded_bytes += s->end - s->base;
@@ -305,6 +306,13 @@ int em_handoff(struct earlymem *em, const struct em_handoff_ops *ops,
 			w.self[w.nself++] =
 				(struct em_span){ em->reserved.phys,
 						  em->reserved.phys + em->reserved.bytes };
+		/* reserved_piece() cuts pieces left to right: keep the spans sorted. */
+		if (w.nself == 2 && w.self[1].base < w.self[0].base) {
+			struct em_span t = w.self[0];
+
+			w.self[0] = w.self[1];
+			w.self[1] = t;
+		}
 	}
 
 	em->retired = true;

@@ -18,6 +18,7 @@ struct txn_header {
 	uint64_t magic;
 	struct em_array memory;
 	struct em_array reserved;
+	bool retired;
 };
 
 #define TXN_MAGIC 0x656d74786e763031ull /* "emtxnv01" */
@@ -36,6 +37,7 @@ int em_txn_begin(const struct earlymem *em, void *buf, size_t bytes)
 	if (!buf || bytes < em_txn_bytes(em) || ((uintptr_t)buf & 7))
 		return EM_EINVAL;
 	h->magic = TXN_MAGIC;
+	h->retired = em->retired;
 	h->memory = em->memory;
 	h->reserved = em->reserved;
 	regions = (struct em_region *)(h + 1);
@@ -45,15 +47,20 @@ int em_txn_begin(const struct earlymem *em, void *buf, size_t bytes)
 	return 0;
 }
 
-void em_txn_rollback(struct earlymem *em, const void *buf)
+int em_txn_rollback(struct earlymem *em, const void *buf)
 {
 	const struct txn_header *h = buf;
 	const struct em_region *regions = (const struct em_region *)(h + 1);
 
-	EM_BUG_ON(h->magic != TXN_MAGIC);
+	if (!h || h->magic != TXN_MAGIC)
+		return EM_EINVAL;
+	/* Pages handed off since begin belong to the page allocator: no way back. */
+	if (em->retired != h->retired)
+		return EM_ERETIRED;
 	em->memory = h->memory;
 	em->reserved = h->reserved;
 	em__memmove(em->memory.regions, regions, em->memory.cnt * sizeof(*regions));
 	em__memmove(em->reserved.regions, regions + em->memory.cnt,
 		    em->reserved.cnt * sizeof(*regions));
+	return 0;
 }

@@ -434,7 +434,7 @@ int em_acpi_apply_srat(struct earlymem *em, const void *srat, size_t len, void *
 		return err;
 	err = srat_apply(em, srat, length, &map);
 	if (err) {
-		em_txn_rollback(em, work);
+		(void)em_txn_rollback(em, work); /* begun here: cannot fail */
 		return err;
 	}
 	numa_copy(numa, &map);

@@ -376,7 +376,7 @@ int em_fw_load(struct earlymem *em, const struct em_fw_entry *table, size_t n,
 	if (!err)
 		err = load_memory(em, table, n, classify, ctx, &st);
 	if (err) {
-		em_txn_rollback(em, work);
+		(void)em_txn_rollback(em, work); /* begun here: cannot fail */
 		return err;
 	}
 	if (stats) {

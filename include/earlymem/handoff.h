@@ -8,7 +8,9 @@
  * cut by the reservations into free and reserved pieces:
  *
  * - free pieces are trimmed inward to whole EM_PAGE_SIZE pages (the cut-off
- *   bytes are counted as trimmed, never released) and released through
+ *   bytes are counted as trimmed, never released; a page shared by two
+ *   memory regions of different node or flags is trimmed on both sides,
+ *   since it has no single node) and released through
  *   release_range or, as the fewest naturally aligned power-of-two blocks
  *   of at most max_order pages, release_block. EM_HOTPLUG memory is
  *   released with its flag; EM_NOMAP memory is never released (counted as
@@ -26,7 +28,7 @@
  *
  * With discard, the doubled region arrays (reserved as "earlymem") are not
  * reported as reserved: they are released last, after the walk that reads
- * them. The arrays then move back into the instance's static storage where
+ * them, in address order. The arrays then move back into the instance's static storage where
  * they fit; an array that does not fit is emptied.
  *
  * Afterwards the instance is retired: allocation fails with EM_ERETIRED,
@@ -90,7 +92,9 @@ struct em_handoff_ops {
  * @withheld_bytes:  free EM_UNACCEPTED memory not released (no callback).
  * @unaccepted_bytes: free EM_UNACCEPTED memory released or withheld.
  * @hotplug_bytes:   released EM_HOTPLUG memory.
- * @discarded_bytes: the doubled arrays released at the end (in released).
+ * @discarded_bytes: the doubled arrays released at the end (in released;
+ *                   storage whose memory changed under it is reported
+ *                   reserved instead).
  * @node_released_bytes, @node_released_count: per node id; index
  *                   EM_HANDOFF_NO_NODE for memory without a node.
  */

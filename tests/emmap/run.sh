@@ -22,6 +22,15 @@
 #    under ASan + UBSan when EMMAP_ASAN is given.
 # 7. A map of more than 128 regions (the static arrays) loads, and the
 #    doubling into emmap's scratch RAM does not change the summary.
+# 8. Handoff: `emmap --summary --handoff-order K` prints the summary and
+#    then exactly tests/emmap/expected/<name>.handoffK (K = 10 for every
+#    fixture and pair, 0 and 20 for a few); for every e820-* / efi-*
+#    fixture the four handoff_* lines equal what oracle.awk -v order=K
+#    computes independently (free pieces from the log, a closed-form block
+#    count), and for every .handoffK released + reserved + trimmed =
+#    memory_bytes of the summary (no fixture has NOMAP memory). The
+#    300-region map of 7. gives the same lines with and without its
+#    scratch RAM counted out.
 #
 # How the expected summaries were checked (besides 2. and 3., which check
 # memory_bytes and reserved_bytes of all of them automatically):
@@ -196,6 +205,71 @@ for bin in "$emmap" $asan; do
 		{ bad "$(basename "$bin"): 900 regions: summary"; cat "$tmp/diff" "$tmp/err"; }
 	"$bin" "$tmp/big.log" >"$tmp/out" 2>&1
 	grep -q 'doubled into emmap.s scratch RAM' "$tmp/out" && ok || bad "900 regions: no doubling?"
+done
+
+# 8. Handoff.
+# handoff NAME K FILE...: summary + expected/NAME.handoffK, and the invariant.
+handoff() {
+	local name=$1 k=$2 rc mem rel res trim
+	shift 2
+	"$emmap" --summary --handoff-order "$k" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	cat "$expected/$name.summary" "$expected/$name.handoff$k" >"$tmp/want" 2>/dev/null
+	if [ $rc -ne 0 ]; then
+		bad "$name K=$k: exit $rc: $(head -3 "$tmp/err")"
+	elif [ ! -f "$expected/$name.handoff$k" ]; then
+		bad "$name: no expected/$name.handoff$k; emmap printed:"
+		cat "$tmp/out"
+	elif ! diff -u "$tmp/want" "$tmp/out" >"$tmp/diff"; then
+		bad "$name K=$k: handoff differs"
+		cat "$tmp/diff"
+	else
+		ok
+	fi
+	mem=$(sed -n 's/^memory_bytes=//p' "$expected/$name.summary")
+	rel=$(sed -n 's/^handoff_released_bytes=//p' "$expected/$name.handoff$k")
+	res=$(sed -n 's/^handoff_reserved_bytes=//p' "$expected/$name.handoff$k")
+	trim=$(sed -n 's/^handoff_trimmed_bytes=//p' "$expected/$name.handoff$k")
+	if [ -n "$mem" ] && [ -n "$rel" ] && [ $((rel + res + trim)) = "$mem" ]; then
+		ok
+	else
+		bad "$name K=$k: released $rel + reserved $res + trimmed $trim != memory $mem"
+	fi
+}
+for f in "$maps"/*.txt; do
+	handoff "$(basename "$f" .txt)" 10 "$f"
+done
+for pair in e820-hp-superdome2-16s-12tib+numa-hp-superdome2-16node-12tib \
+	efi-hp-superdome2-16s-12tib+numa-hp-superdome2-16node-12tib \
+	efi-arm64-huawei-mirror-MR-4node+numa-arm64-huawei-mirror-4node-unsorted; do
+	handoff "$pair" 10 "$maps/${pair%%+*}.txt" "$maps/${pair#*+}.txt"
+done
+for name in e820-firecracker-639k-issue3044 efi-qemu-q35-ovmf-fedora30; do
+	handoff "$name" 0 "$maps/$name.txt"
+done
+for name in e820-hp-superdome2-16s-12tib efi-arm64-huawei-mirror-MR-4node; do
+	handoff "$name" 20 "$maps/$name.txt"
+done
+for f in "$maps"/e820-*.txt "$maps"/efi-*.txt; do
+	for k in 0 10 20; do
+		[ -f "$expected/$(basename "$f" .txt).handoff$k" ] || continue
+		want=$(awk -v order=$k -f "$here/oracle.awk" "$f" | grep '^handoff_')
+		got=$("$emmap" --summary --handoff-order $k "$f" 2>/dev/null | grep '^handoff_')
+		[ "$want" = "$got" ] && ok ||
+			bad "$(basename "$f") K=$k: oracle says $(echo $want), emmap $(echo $got)"
+	done
+done
+# The scratch RAM of the 300-region map is not in the handoff: 300 x 1 MiB at
+# 2 MiB steps, nothing reserved in memory, one order-8 block each.
+printf 'handoff_released_bytes=314572800\nhandoff_blocks=300\nhandoff_reserved_bytes=0\nhandoff_trimmed_bytes=0\n' >"$tmp/want"
+for bin in "$emmap" $asan; do
+	"$bin" --summary --handoff-order 10 "$tmp/big.log" 2>"$tmp/err" | grep '^handoff_' >"$tmp/out"
+	diff -u "$tmp/want" "$tmp/out" >"$tmp/diff" && ok ||
+		{ bad "$(basename "$bin"): 900 regions: handoff"; cat "$tmp/diff" "$tmp/err"; }
+done
+for k in 52 x -1 ""; do
+	"$emmap" --summary --handoff-order "$k" "$maps/e820-firecracker-639k-issue3044.txt" >/dev/null 2>&1
+	[ $? -eq 2 ] && ok || bad "--handoff-order '$k' is not a usage error"
 done
 
 # The pictures are well-formed XML (when xmllint is there).

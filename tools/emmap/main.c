@@ -41,6 +41,7 @@
 #include <earlymem.h>
 #include <earlymem/e820.h>
 #include <earlymem/efi.h>
+#include <earlymem/handoff.h>
 #include <earlymem/x86.h>
 
 #include "emmap.h"
@@ -63,6 +64,9 @@ static void usage(FILE *f)
 	      "                 log has the firmware's BIOS-e820 map\n"
 	      "  --x86-low      then reserve page 0 and the first MiB as an x86 kernel\n"
 	      "                 does (em_x86_reserve_low(); not in --summary)\n"
+	      "  --handoff-order K\n"
+	      "                 then hand the map off (em_handoff(), blocks of at most\n"
+	      "                 2^K pages, K = 0..51) and print handoff_* totals\n"
 	      "  -h, --help     this text\n",
 	      f);
 }
@@ -168,6 +172,7 @@ struct ctx {
 	/* The scratch block the doubled arrays live in (size 0: none). */
 	uint64_t sbase, ssize;
 	unsigned char *shost;
+	unsigned int handoff_order;
 };
 
 static bool in_scratch(const struct ctx *c, uint64_t addr)
@@ -650,12 +655,128 @@ static int write_svg(const struct ctx *c, const char *path, const struct em_fw_e
 	return err;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Handoff                                                                  */
+
+/*
+ * What em_handoff() gave the firmware map. The scratch block (if any) is a
+ * memory region of its own, GUARD away from everything else and
+ * GUARD-aligned, holding only the doubled arrays (page-aligned "earlymem"
+ * reservations): every block and every reserved piece lies inside one
+ * memory region, so a callback whose base is in the block is entirely in
+ * it and is left out, and the block trims nothing.
+ */
+struct handoff_count {
+	const struct ctx *c;
+	uint64_t released, blocks, reserved;
+	uint64_t scratch; /* bytes of the scratch block met, released or reserved */
+};
+
+static void count_bytes(struct handoff_count *h, uint64_t base, uint64_t size, uint64_t blocks)
+{
+	if (in_scratch(h->c, base)) {
+		h->scratch += size;
+		return;
+	}
+	h->released += size;
+	h->blocks += blocks;
+}
+
+static void handoff_block(void *ctx, uint64_t base, unsigned int order, int node, uint32_t flags)
+{
+	(void)node;
+	(void)flags;
+	count_bytes(ctx, base, (uint64_t)EM_PAGE_SIZE << order, 1);
+}
+
+/* Unaccepted memory comes as ranges: counted as the blocks it would make. */
+static void handoff_unaccepted(void *ctx, uint64_t base, uint64_t size, int node)
+{
+	struct handoff_count *h = ctx;
+
+	(void)node;
+	count_bytes(h, base, size,
+		    em_handoff_blocks(base / EM_PAGE_SIZE, (base + size) / EM_PAGE_SIZE,
+				      h->c->handoff_order));
+}
+
+static void handoff_reserved(void *ctx, uint64_t base, uint64_t size, int node, uint32_t flags,
+			     const char *label)
+{
+	struct handoff_count *h = ctx;
+
+	(void)node;
+	(void)flags;
+	(void)label;
+	if (in_scratch(h->c, base))
+		h->scratch += size;
+	else
+		h->reserved += size;
+}
+
+/*
+ * Hands the instance off (no discard: the doubled arrays stay where they
+ * are, in the scratch block, and the instance stays readable) and prints
+ * the handoff_* lines; 0, or -1 when the totals do not add up.
+ */
+static int print_handoff(struct ctx *c)
+{
+	static struct em_handoff_ops ops; /* late frees would use it: static */
+	struct handoff_count h = { .c = c };
+	struct em_handoff_stats st;
+	uint64_t memory;
+	int err;
+
+	ops = (struct em_handoff_ops){
+		.release_block = handoff_block,
+		.release_unaccepted = handoff_unaccepted,
+		.reserved = handoff_reserved,
+		.max_order = c->handoff_order,
+		.ctx = &h,
+	};
+	err = em_handoff(&c->em, &ops, &st);
+	if (err) {
+		fprintf(stderr, "emmap: em_handoff() failed: %s\n", em_strerror(err));
+		return -1;
+	}
+	memory = st.memory_bytes - c->ssize;
+	if (h.scratch != c->ssize || st.nomap_bytes || st.withheld_bytes ||
+	    h.released + h.reserved + st.trimmed_bytes != memory) {
+		fprintf(stderr,
+			"emmap: handoff totals do not add up: released %llu + reserved %llu + "
+			"trimmed %llu != memory %llu (scratch %llu of %llu, nomap %llu)\n",
+			(unsigned long long)h.released, (unsigned long long)h.reserved,
+			(unsigned long long)st.trimmed_bytes, (unsigned long long)memory,
+			(unsigned long long)h.scratch, (unsigned long long)c->ssize,
+			(unsigned long long)st.nomap_bytes);
+		return -1;
+	}
+	printf("handoff_released_bytes=%llu\n", (unsigned long long)h.released);
+	printf("handoff_blocks=%llu\n", (unsigned long long)h.blocks);
+	printf("handoff_reserved_bytes=%llu\n", (unsigned long long)h.reserved);
+	printf("handoff_trimmed_bytes=%llu\n", (unsigned long long)st.trimmed_bytes);
+	return 0;
+}
+
+/* K of --handoff-order: a decimal 0..EM_HANDOFF_MAX_ORDER; -1 if it is not. */
+static int parse_order(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno || *end || v > (long)EM_HANDOFF_MAX_ORDER ? -1 : (int)v;
+}
+
 int main(int argc, char **argv)
 {
 	static struct ctx c; /* struct earlymem is large: not on the stack */
 	struct parsed p = { 0 };
 	const char *svg = NULL;
-	bool summary = false, user = false, files = false, x86_low = false;
+	bool summary = false, user = false, files = false, x86_low = false, handoff = false;
 	char inputs[256] = "";
 	int status = 0;
 
@@ -679,6 +800,19 @@ int main(int argc, char **argv)
 				fputs("emmap: --svg needs a file name\n", stderr);
 				return 2;
 			}
+		} else if (strcmp(a, "--handoff-order") == 0 ||
+			   strncmp(a, "--handoff-order=", 16) == 0) {
+			int k = parse_order(a[15] == '=' ? a + 16 :
+					    i + 1 < argc ? argv[++i] :
+							   NULL);
+
+			if (k < 0) {
+				fprintf(stderr, "emmap: --handoff-order needs an order 0..%u\n",
+					EM_HANDOFF_MAX_ORDER);
+				return 2;
+			}
+			handoff = true;
+			c.handoff_order = (unsigned int)k;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
 			return 0;
@@ -697,7 +831,7 @@ int main(int argc, char **argv)
 			opts = 0;
 			continue;
 		}
-		if (opts && strcmp(a, "--svg") == 0) {
+		if (opts && (strcmp(a, "--svg") == 0 || strcmp(a, "--handoff-order") == 0)) {
 			i++;
 			continue;
 		}
@@ -775,6 +909,9 @@ int main(int argc, char **argv)
 			if (!summary)
 				print_full(&c, table, n, &st, inputs);
 			if (svg && write_svg(&c, svg, table, n, inputs) != 0)
+				status = 1;
+			/* Last: the instance is retired afterwards (but stays readable). */
+			if (handoff && print_handoff(&c) != 0)
 				status = 1;
 		}
 		free(work);
