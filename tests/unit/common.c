@@ -61,6 +61,23 @@ void setup_em(struct earlymem *em, struct phys_sim *sim)
 	test_log_reset();
 }
 
+int em_setup(void **state)
+{
+	struct earlymem *em = calloc(1, sizeof(*em));
+
+	if (!em)
+		return -1;
+	setup_em(em, NULL);
+	*state = em;
+	return 0;
+}
+
+int em_teardown(void **state)
+{
+	free(*state);
+	return 0;
+}
+
 void assert_check(const struct earlymem *em)
 {
 	struct em_check_failure why;

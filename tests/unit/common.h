@@ -47,6 +47,35 @@ void *sim_phys_to_virt(void *ctx, uint64_t phys);
 /* em_init() + hooks pointing at @sim (may be NULL) and at the log capture. */
 void setup_em(struct earlymem *em, struct phys_sim *sim);
 
+#define NN EM_NODE_NONE
+
+/* @call must fail with @expected and leave @em exactly as it was. */
+#define EXPECT_FAIL(em, expected, call)               \
+	do {                                          \
+		struct em_snapshot snap_;             \
+		snap_take(&snap_, (em));              \
+		assert_int_equal((call), (expected)); \
+		snap_assert_same(&snap_, (em));       \
+		assert_check(em);                     \
+	} while (0)
+
+/* The same with the arguments the other way round. */
+#define EXPECT_RC(em, call, expected) EXPECT_FAIL(em, expected, call)
+
+/* @call must succeed and leave @em exactly as it was. */
+#define EXPECT_NOOP(em, call) EXPECT_FAIL(em, 0, call)
+
+/* @call must succeed and leave em_check() clean. */
+#define OK(em, call)                         \
+	do {                                 \
+		assert_int_equal((call), 0); \
+		assert_check(em);            \
+	} while (0)
+
+/* cmocka fixtures: *state is a fresh instance on the heap (setup_em(em, NULL)). */
+int em_setup(void **state);
+int em_teardown(void **state);
+
 /* Asserts em_check() is clean (prints the failure otherwise). */
 void assert_check(const struct earlymem *em);
 

@@ -14,7 +14,6 @@
 
 #include <earlymem/acpi.h>
 
-#define NN EM_NODE_NONE
 #define H EM_HOTPLUG
 #define TiB (1024ull * GiB)
 
@@ -32,26 +31,6 @@
 #define SRAT_EN 0x1u
 #define SRAT_HP 0x2u
 #define SRAT_NV 0x4u
-
-/* @call must fail with @expected and leave the instance exactly as it was. */
-#define EXPECT_FAIL(f, expected, call)                                       \
-	do {                                                                 \
-		struct em_snapshot snap_;                                    \
-		uint8_t dist_[EM_MAX_NODES][EM_MAX_NODES];                   \
-		memcpy(dist_, (f)->em.distance, sizeof(dist_));              \
-		snap_take(&snap_, &(f)->em);                                 \
-		assert_int_equal((call), (expected));                        \
-		snap_assert_same(&snap_, &(f)->em);                          \
-		assert_memory_equal(dist_, (f)->em.distance, sizeof(dist_)); \
-		assert_check(&(f)->em);                                      \
-	} while (0)
-
-/* @call must succeed and leave em_check() clean. */
-#define OK(f, call)                          \
-	do {                                 \
-		assert_int_equal((call), 0); \
-		assert_check(&(f)->em);      \
-	} while (0)
 
 /* A table under construction. */
 struct tbl {
@@ -266,9 +245,9 @@ static void srat_ovmf_1g_3g(struct tbl *t)
 /* OVMF-like memory: low RAM, a Conventional range crossing 1 GiB, high RAM. */
 static void add_ovmf_memory(struct fx *f)
 {
-	OK(f, em_add(&f->em, 0, 0xa0000));
-	OK(f, em_add(&f->em, 0x100000, 2 * GiB - 0x100000));
-	OK(f, em_add(&f->em, 4 * GiB, 2 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 0xa0000));
+	OK(&f->em, em_add(&f->em, 0x100000, 2 * GiB - 0x100000));
+	OK(&f->em, em_add(&f->em, 4 * GiB, 2 * GiB));
 }
 
 /* A full set of tables: RSDP (@rev) -> RSDT and XSDT -> FACP, SRAT (@srat), SLIT (@slit). */
@@ -364,7 +343,7 @@ static void test_find_xsdt_entry_above_4g(void **state)
 	place(f, SRAT_PHYS, &f->t);
 	place_root(f, XSDT_PHYS, true, xsdt, 1);
 	place_rsdp(f, 2, 0, XSDT_PHYS);
-	EXPECT_FAIL(f, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
 
@@ -375,11 +354,11 @@ static void test_find_missing_table_is_enoent(void **state)
 	size_t len = 7;
 
 	place_all(f, 2, NULL, NULL);
-	EXPECT_FAIL(f, EM_ENOENT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, &len));
+	EXPECT_FAIL(&f->em, EM_ENOENT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, &len));
 	assert_ptr_equal(t, (const void *)1);
 	assert_int_equal(len, 7);
 	/* The DSDT is reached through the FADT, not the XSDT. */
-	EXPECT_FAIL(f, EM_ENOENT, em_acpi_find_table(&f->em, RSDP_PHYS, "DSDT", &t, &len));
+	EXPECT_FAIL(&f->em, EM_ENOENT, em_acpi_find_table(&f->em, RSDP_PHYS, "DSDT", &t, &len));
 }
 
 static void test_find_skips_null_entries(void **state)
@@ -424,7 +403,7 @@ static void test_find_bad_rsdp_checksum_is_einval(void **state)
 
 	place_all(f, 0, NULL, NULL);
 	sim_ptr(f, RSDP_PHYS)[8] ^= 1;
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
 
@@ -438,7 +417,7 @@ static void test_find_bad_rsdp_signature_is_einval(void **state)
 	p[7] = '_'; /* "RSD PTR_" */
 	fix_checksum(p, 20, 8);
 	fix_checksum(p, 36, 32);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
 
@@ -450,7 +429,7 @@ static void test_find_bad_rsdp_extended_checksum_is_einval(void **state)
 	place_all(f, 2, NULL, NULL);
 	/* The 20-byte checksum still holds; only the extended one breaks. */
 	sim_ptr(f, RSDP_PHYS)[32] ^= 1;
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
 
@@ -464,7 +443,7 @@ static void test_find_rsdp_v2_length_below_36_is_einval(void **state)
 	put32(p + 20, 20);
 	fix_checksum(p, 20, 8);
 	fix_checksum(p, 36, 32);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 }
 
 static void test_find_rsdp_without_root_is_einval(void **state)
@@ -473,7 +452,7 @@ static void test_find_rsdp_without_root_is_einval(void **state)
 	const void *t = (const void *)1;
 
 	place_rsdp(f, 0, 0, 0);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 }
 
 static void test_find_bad_root_checksum_is_einval(void **state)
@@ -483,7 +462,7 @@ static void test_find_bad_root_checksum_is_einval(void **state)
 
 	place_all(f, 2, NULL, NULL);
 	sim_ptr(f, XSDT_PHYS)[9] ^= 0x80;
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
 
@@ -497,7 +476,7 @@ static void test_find_root_with_wrong_signature_is_einval(void **state)
 	/* The RSDP's XsdtAddress points at an RSDT. */
 	place_root(f, RSDT_PHYS, false, entries, 1);
 	place_rsdp(f, 2, RSDT_PHYS, RSDT_PHYS);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 }
 
 static void test_find_bad_table_checksum_is_einval(void **state)
@@ -509,7 +488,7 @@ static void test_find_bad_table_checksum_is_einval(void **state)
 	srat_ovmf_1g_3g(&f->t);
 	place_all(f, 2, &f->t, NULL);
 	sim_ptr(f, SRAT_PHYS)[100] ^= 0x10;
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, &len));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, &len));
 	assert_ptr_equal(t, (const void *)1);
 	assert_int_equal(len, 7);
 	/* Other tables are still found. */
@@ -526,7 +505,7 @@ static void test_find_table_length_below_header_is_einval(void **state)
 	place_all(f, 2, &f->t, NULL);
 	put32(s + 4, 20);
 	fix_checksum(s, 20, 9);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
 
@@ -542,7 +521,7 @@ static void test_find_table_length_past_mapped_memory_is_efault(void **state)
 	put32(sim_ptr(f, tail) + 4, 128);
 	place_root(f, XSDT_PHYS, true, xsdt, 1);
 	place_rsdp(f, 2, 0, XSDT_PHYS);
-	EXPECT_FAIL(f, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
 
@@ -571,7 +550,7 @@ static void test_find_noncontiguous_mapping_is_efault(void **state)
 	srat_ovmf_1g_3g(&f->t);
 	place_all(f, 2, &f->t, NULL);
 	em_set_hooks(&f->em, &h);
-	EXPECT_FAIL(f, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 	assert_int_equal(em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL), 0);
 }
@@ -585,7 +564,7 @@ static void test_find_root_length_past_mapped_memory_is_efault(void **state)
 	place_dummy(f, tail, "XSDT");
 	put32(sim_ptr(f, tail) + 4, 36 + 8 * 100);
 	place_rsdp(f, 2, 0, tail);
-	EXPECT_FAIL(f, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
 }
 
 static void test_find_unmapped_entry_is_skipped(void **state)
@@ -613,7 +592,7 @@ static void test_find_unmapped_entry_and_not_found_is_efault(void **state)
 	place_root(f, XSDT_PHYS, true, xsdt, 2);
 	place_rsdp(f, 2, 0, XSDT_PHYS);
 	/* The SLIT might be the table the hook cannot reach. */
-	EXPECT_FAIL(f, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SLIT", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SLIT", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
 
@@ -625,7 +604,7 @@ static void test_find_entry_at_end_of_address_space_is_efault(void **state)
 
 	place_root(f, XSDT_PHYS, true, xsdt, 1);
 	place_rsdp(f, 2, 0, XSDT_PHYS);
-	EXPECT_FAIL(f, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
 }
 
 static void test_find_unmapped_rsdp_is_efault(void **state)
@@ -633,9 +612,9 @@ static void test_find_unmapped_rsdp_is_efault(void **state)
 	struct fx *f = *state;
 	const void *t = (const void *)1;
 
-	EXPECT_FAIL(f, EM_EFAULT, em_acpi_find_table(&f->em, NOWHERE_PHYS, "SRAT", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, NOWHERE_PHYS, "SRAT", &t, NULL));
 	/* An RSDP whose last bytes are not mapped. */
-	EXPECT_FAIL(f, EM_EFAULT, em_acpi_find_table(&f->em, SIM_SIZE - 10, "SRAT", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, SIM_SIZE - 10, "SRAT", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
 
@@ -645,11 +624,11 @@ static void test_find_bad_arguments_are_einval(void **state)
 	const void *t = (const void *)1;
 
 	place_all(f, 2, NULL, NULL);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(NULL, RSDP_PHYS, "FACP", &t, NULL));
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, NULL, &t, NULL));
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", NULL, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(NULL, RSDP_PHYS, "FACP", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, NULL, &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", NULL, NULL));
 	em_set_hooks(&f->em, NULL);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
 
@@ -662,7 +641,7 @@ static void test_srat_splits_region_at_node_boundary(void **state)
 
 	add_ovmf_memory(f);
 	srat_ovmf_1g_3g(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.memory, { 0, 0xa0000, 0, 0, NULL },
 		     { 0x100000, 1 * GiB - 0x100000, 0, 0, NULL }, { 1 * GiB, 1 * GiB, 0, 1, NULL },
 		     { 4 * GiB, 2 * GiB, 0, 1, NULL });
@@ -686,9 +665,9 @@ static void test_srat_keeps_reservations(void **state)
 	struct fx *f = *state;
 
 	add_ovmf_memory(f);
-	OK(f, em_reserve_label(&f->em, 0x100000, 0x200000, "kernel"));
+	OK(&f->em, em_reserve_label(&f->em, 0x100000, 0x200000, "kernel"));
 	srat_ovmf_1g_3g(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.reserved, { 0x100000, 0x200000, 0, NN, "kernel" });
 }
 
@@ -696,14 +675,14 @@ static void test_srat_several_ranges_per_node_unsorted(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add(&f->em, 0, 8 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 8 * GiB));
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, 1, 6 * GiB, 2 * GiB, SRAT_EN);
 	srat_mem(&f->t, 0, 1 * GiB, 1 * GiB, SRAT_EN);
 	srat_mem(&f->t, 1, 4 * GiB, 2 * GiB, SRAT_EN);
 	srat_mem(&f->t, 0, 0, 1 * GiB, SRAT_EN);
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	/* Domain 1 appeared first: node 0. [2G, 4G) is described by no entry. */
 	ASSERT_TABLE(&f->em.memory, { 0, 2 * GiB, 0, 1, NULL }, { 2 * GiB, 2 * GiB, 0, NN, NULL },
 		     { 4 * GiB, 4 * GiB, 0, 0, NULL });
@@ -716,11 +695,11 @@ static void test_srat_undescribed_memory_keeps_its_node(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add_node(&f->em, 0, 4 * GiB, 3, 0));
+	OK(&f->em, em_add_node(&f->em, 0, 4 * GiB, 3, 0));
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, 9, 1 * GiB, 1 * GiB, SRAT_EN);
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.memory, { 0, 1 * GiB, 0, 3, NULL }, { 1 * GiB, 1 * GiB, 0, 0, NULL },
 		     { 2 * GiB, 2 * GiB, 0, 3, NULL });
 }
@@ -729,12 +708,12 @@ static void test_srat_later_overlapping_entry_wins(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add(&f->em, 0, 4 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 4 * GiB));
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, 0, 0, 4 * GiB, SRAT_EN);
 	srat_mem(&f->t, 1, 1 * GiB, 1 * GiB, SRAT_EN);
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.memory, { 0, 1 * GiB, 0, 0, NULL }, { 1 * GiB, 1 * GiB, 0, 1, NULL },
 		     { 2 * GiB, 2 * GiB, 0, 0, NULL });
 }
@@ -743,14 +722,14 @@ static void test_srat_disabled_entry_is_ignored(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add(&f->em, 0, 4 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 4 * GiB));
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, 4, 0, 2 * GiB, SRAT_HP); /* not enabled */
 	srat_cpu(&f->t, 6, 1, 0);		 /* not enabled */
 	srat_x2apic(&f->t, 8, 300, 0);		 /* not enabled */
 	srat_mem(&f->t, 5, 2 * GiB, 2 * GiB, SRAT_EN);
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	/* Disabled entries make no node: domain 5 is node 0. */
 	ASSERT_TABLE(&f->em.memory, { 0, 2 * GiB, 0, NN, NULL }, { 2 * GiB, 2 * GiB, 0, 0, NULL });
 	assert_int_equal(f->numa.nr_nodes, 1);
@@ -766,12 +745,12 @@ static void test_srat_zero_length_entry_is_ignored(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add(&f->em, 0, 4 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 4 * GiB));
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, 3, 1 * GiB, 0, SRAT_EN | SRAT_HP);
 	srat_mem(&f->t, 4, 0, 4 * GiB, SRAT_EN);
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.memory, { 0, 4 * GiB, 0, 0, NULL });
 	assert_int_equal(f->numa.nr_nodes, 1);
 	assert_int_equal(f->numa.pxm[0], 4);
@@ -784,11 +763,11 @@ static void test_srat_hotplug_range_above_ram_changes_nothing(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add(&f->em, 0, 4 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 4 * GiB));
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, 2, 1 * TiB, 1 * TiB, SRAT_EN | SRAT_HP);
 	tbl_end(&f->t);
-	EXPECT_FAIL(f, 0, apply_srat(f, &f->t));
+	EXPECT_FAIL(&f->em, 0, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.memory, { 0, 4 * GiB, 0, NN, NULL });
 	/* The domain still has a node (its memory may be plugged in later). */
 	assert_int_equal(f->numa.nr_nodes, 1);
@@ -801,12 +780,12 @@ static void test_srat_hotplug_range_over_ram_is_marked(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add(&f->em, 0, 4 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 4 * GiB));
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, 0, 0, 2 * GiB, SRAT_EN);
 	srat_mem(&f->t, 1, 2 * GiB, 4 * GiB, SRAT_EN | SRAT_HP | SRAT_NV);
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.memory, { 0, 2 * GiB, 0, 0, NULL }, { 2 * GiB, 2 * GiB, H, 1, NULL });
 	assert_int_equal(f->numa.hotplug, 1);
 }
@@ -815,11 +794,11 @@ static void test_srat_never_clears_hotplug(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add_node(&f->em, 0, 4 * GiB, NN, H));
+	OK(&f->em, em_add_node(&f->em, 0, 4 * GiB, NN, H));
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, 0, 0, 4 * GiB, SRAT_EN);
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.memory, { 0, 4 * GiB, H, 0, NULL });
 }
 
@@ -837,9 +816,9 @@ static void test_srat_revision1_has_8bit_domains(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add(&f->em, 0, 2 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 2 * GiB));
 	srat_wide_domains(&f->t, 1);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	/* Every entry is domain 1: one node. */
 	ASSERT_TABLE(&f->em.memory, { 0, 2 * GiB, 0, 0, NULL });
 	assert_int_equal(f->numa.nr_nodes, 1);
@@ -851,9 +830,9 @@ static void test_srat_revision3_has_32bit_domains(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add(&f->em, 0, 2 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 2 * GiB));
 	srat_wide_domains(&f->t, 3);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.memory, { 0, 1 * GiB, 0, 1, NULL }, { 1 * GiB, 1 * GiB, 0, 2, NULL });
 	assert_int_equal(f->numa.nr_nodes, 3);
 	assert_int_equal(f->numa.pxm[0], 0x00030201);
@@ -865,7 +844,7 @@ static void test_srat_nodes_in_order_of_first_appearance(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add(&f->em, 0, 3 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 3 * GiB));
 	srat_begin(&f->t, 3);
 	srat_cpu(&f->t, 5, 0, SRAT_EN);
 	srat_x2apic(&f->t, 2, 1, SRAT_EN);
@@ -874,7 +853,7 @@ static void test_srat_nodes_in_order_of_first_appearance(void **state)
 	srat_mem(&f->t, 5, 0, 1 * GiB, SRAT_EN);
 	srat_cpu(&f->t, 7, 2, SRAT_EN);
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.memory, { 0, 1 * GiB, 0, 0, NULL }, { 1 * GiB, 1 * GiB, 0, 1, NULL },
 		     { 2 * GiB, 1 * GiB, 0, 2, NULL });
 	assert_int_equal(f->numa.nr_nodes, 3);
@@ -895,13 +874,13 @@ static void test_srat_more_domains_than_max_nodes(void **state)
 	struct fx *f = *state;
 	const unsigned extra = 3, n = EM_MAX_NODES + extra;
 
-	OK(f, em_add(&f->em, 0, n * MiB));
+	OK(&f->em, em_add(&f->em, 0, n * MiB));
 	srat_begin(&f->t, 3);
 	for (unsigned i = 0; i < n; i++)
 		srat_mem(&f->t, 100 + i, i * MiB, MiB, SRAT_EN);
 	srat_x2apic(&f->t, 1000, 7, SRAT_EN);
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	/* One region per node, then the memory of the ignored domains, nodeless. */
 	assert_int_equal(f->em.memory.cnt, EM_MAX_NODES + 1);
 	for (unsigned i = 0; i < EM_MAX_NODES; i++) {
@@ -924,14 +903,14 @@ static void test_srat_other_subtables_are_skipped(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add(&f->em, 0, 4 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 4 * GiB));
 	srat_begin(&f->t, 3);
 	srat_raw(&f->t, 3, 18); /* GICC affinity */
 	srat_raw(&f->t, 5, 32); /* generic initiator affinity */
 	srat_mem(&f->t, 0, 0, 4 * GiB, SRAT_EN);
 	srat_raw(&f->t, 200, 2); /* unknown, minimal */
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.memory, { 0, 4 * GiB, 0, 0, NULL });
 	assert_int_equal(f->numa.other, 3);
 }
@@ -941,14 +920,14 @@ static void test_srat_longer_entries_are_accepted(void **state)
 	struct fx *f = *state;
 	uint8_t *s;
 
-	OK(f, em_add(&f->em, 0, 4 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 4 * GiB));
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, 0, 0, 4 * GiB, SRAT_EN);
 	s = f->t.b + 48;
 	s[1] = 48; /* a future, longer memory affinity structure */
 	f->t.len += 8;
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.memory, { 0, 4 * GiB, 0, 0, NULL });
 }
 
@@ -956,11 +935,11 @@ static void test_srat_range_past_addr_end_is_clamped(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add(&f->em, EM_ADDR_END - 2 * MiB, 2 * MiB));
+	OK(&f->em, em_add(&f->em, EM_ADDR_END - 2 * MiB, 2 * MiB));
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, 0, EM_ADDR_END - 1 * MiB, 4 * MiB, SRAT_EN);
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 	ASSERT_TABLE(&f->em.memory, { EM_ADDR_END - 2 * MiB, MiB, 0, NN, NULL },
 		     { EM_ADDR_END - 1 * MiB, MiB, 0, 0, NULL });
 	assert_int_equal(f->numa.clamped, 1);
@@ -970,10 +949,10 @@ static void test_srat_without_memory_entries(void **state)
 {
 	struct fx *f = *state;
 
-	OK(f, em_add(&f->em, 0, 4 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 4 * GiB));
 	srat_begin(&f->t, 3);
 	tbl_end(&f->t);
-	EXPECT_FAIL(f, 0, apply_srat(f, &f->t));
+	EXPECT_FAIL(&f->em, 0, apply_srat(f, &f->t));
 	assert_int_equal(f->numa.nr_nodes, 0);
 	assert_int_equal(f->numa.memory_entries, 0);
 }
@@ -986,7 +965,7 @@ static void test_srat_bad_signature_is_einval(void **state)
 	srat_ovmf_1g_3g(&f->t);
 	memcpy(f->t.b, "SLIT", 4);
 	tbl_end(&f->t);
-	EXPECT_FAIL(f, EM_EINVAL, apply_srat(f, &f->t));
+	EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
 	assert_numa_untouched(f);
 }
 
@@ -997,7 +976,7 @@ static void test_srat_bad_checksum_is_einval(void **state)
 	add_ovmf_memory(f);
 	srat_ovmf_1g_3g(&f->t);
 	f->t.b[9] ^= 1;
-	EXPECT_FAIL(f, EM_EINVAL, apply_srat(f, &f->t));
+	EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
 	assert_numa_untouched(f);
 }
 
@@ -1008,12 +987,12 @@ static void test_srat_length_past_buffer_is_einval(void **state)
 	add_ovmf_memory(f);
 	srat_ovmf_1g_3g(&f->t);
 	/* The buffer ends one byte before the table's Length. */
-	EXPECT_FAIL(f, EM_EINVAL,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_apply_srat(&f->em, f->t.b, f->t.len - 1, f->work, sizeof(f->work),
 				       &f->numa));
-	EXPECT_FAIL(f, EM_EINVAL,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_apply_srat(&f->em, f->t.b, 20, f->work, sizeof(f->work), &f->numa));
-	EXPECT_FAIL(f, EM_EINVAL,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_apply_srat(&f->em, f->t.b, 0, f->work, sizeof(f->work), &f->numa));
 	assert_numa_untouched(f);
 }
@@ -1026,7 +1005,7 @@ static void test_srat_length_below_srat_header_is_einval(void **state)
 	srat_begin(&f->t, 3);
 	f->t.len = 40; /* a whole ACPI header, but not the SRAT's 48 bytes */
 	tbl_end(&f->t);
-	EXPECT_FAIL(f, EM_EINVAL, apply_srat(f, &f->t));
+	EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
 	assert_numa_untouched(f);
 }
 
@@ -1040,14 +1019,14 @@ static void test_srat_zero_length_subtable_is_einval(void **state)
 	srat_raw(&f->t, 1, 0); /* would loop forever */
 	f->t.len += 40;
 	tbl_end(&f->t);
-	EXPECT_FAIL(f, EM_EINVAL, apply_srat(f, &f->t));
+	EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
 	/* Unknown types too: lengths 0 and 1 cannot even hold type and length. */
 	for (uint8_t len = 0; len < 2; len++) {
 		srat_begin(&f->t, 3);
 		srat_raw(&f->t, 200, len);
 		f->t.len += 40;
 		tbl_end(&f->t);
-		EXPECT_FAIL(f, EM_EINVAL, apply_srat(f, &f->t));
+		EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
 	}
 	assert_numa_untouched(f);
 }
@@ -1062,13 +1041,13 @@ static void test_srat_subtable_past_length_is_einval(void **state)
 	srat_mem(&f->t, 1, 1 * GiB, 1 * GiB, SRAT_EN);
 	f->t.len -= 4; /* the last entry is cut */
 	tbl_end(&f->t);
-	EXPECT_FAIL(f, EM_EINVAL, apply_srat(f, &f->t));
+	EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
 	/* A single byte left over: not even a subtable header. */
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, 0, 0, 1 * GiB, SRAT_EN);
 	f->t.len += 1;
 	tbl_end(&f->t);
-	EXPECT_FAIL(f, EM_EINVAL, apply_srat(f, &f->t));
+	EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
 	assert_numa_untouched(f);
 }
 
@@ -1084,7 +1063,7 @@ static void test_srat_short_affinity_structures_are_einval(void **state)
 		srat_begin(&f->t, 3);
 		srat_raw(&f->t, cases[i].type, cases[i].len);
 		tbl_end(&f->t);
-		EXPECT_FAIL(f, EM_EINVAL, apply_srat(f, &f->t));
+		EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
 	}
 	assert_numa_untouched(f);
 }
@@ -1099,7 +1078,7 @@ static void test_srat_garbage_after_good_entries_changes_nothing(void **state)
 	srat_mem(&f->t, 1, 1 * GiB, 1 * GiB, SRAT_EN);
 	srat_raw(&f->t, 1, 20);
 	tbl_end(&f->t);
-	EXPECT_FAIL(f, EM_EINVAL, apply_srat(f, &f->t));
+	EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
 	assert_numa_untouched(f);
 }
 
@@ -1111,16 +1090,16 @@ static void test_srat_bad_work_is_einval(void **state)
 	add_ovmf_memory(f);
 	srat_ovmf_1g_3g(&f->t);
 	need = em_txn_bytes(&f->em);
-	EXPECT_FAIL(f, EM_EINVAL,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_apply_srat(&f->em, f->t.b, f->t.len, f->work, need - 1, &f->numa));
-	EXPECT_FAIL(f, EM_EINVAL,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_apply_srat(&f->em, f->t.b, f->t.len, NULL, need, &f->numa));
-	EXPECT_FAIL(f, EM_EINVAL,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_apply_srat(&f->em, f->t.b, f->t.len, (char *)f->work + 4, need,
 				       &f->numa));
 	assert_numa_untouched(f);
 	/* Exactly em_txn_bytes() is enough. */
-	OK(f, em_acpi_apply_srat(&f->em, f->t.b, f->t.len, f->work, need, &f->numa));
+	OK(&f->em, em_acpi_apply_srat(&f->em, f->t.b, f->t.len, f->work, need, &f->numa));
 }
 
 static void test_srat_null_arguments_are_einval(void **state)
@@ -1128,11 +1107,11 @@ static void test_srat_null_arguments_are_einval(void **state)
 	struct fx *f = *state;
 
 	srat_ovmf_1g_3g(&f->t);
-	EXPECT_FAIL(f, EM_EINVAL,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_apply_srat(NULL, f->t.b, f->t.len, f->work, sizeof(f->work), &f->numa));
-	EXPECT_FAIL(f, EM_EINVAL,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_apply_srat(&f->em, NULL, f->t.len, f->work, sizeof(f->work), &f->numa));
-	EXPECT_FAIL(f, EM_EINVAL,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_apply_srat(&f->em, f->t.b, f->t.len, f->work, sizeof(f->work), NULL));
 	assert_numa_untouched(f);
 }
@@ -1145,7 +1124,7 @@ static void test_srat_null_arguments_are_einval(void **state)
 static void srat_needs_too_many_regions(struct fx *f)
 {
 	fill_memory(&f->em, 1 * GiB, EM_STATIC_REGIONS - 8);
-	OK(f, em_add(&f->em, 16 * MiB, 16 * MiB));
+	OK(&f->em, em_add(&f->em, 16 * MiB, 16 * MiB));
 	srat_begin(&f->t, 3);
 	for (unsigned i = 0; i < 16; i++)
 		srat_mem(&f->t, i & 1, 16 * MiB + i * MiB, MiB, SRAT_EN | (i == 3 ? SRAT_HP : 0));
@@ -1157,7 +1136,7 @@ static void test_srat_full_array_midway_rolls_back(void **state)
 	struct fx *f = *state;
 
 	srat_needs_too_many_regions(f);
-	EXPECT_FAIL(f, EM_ENOSPC, apply_srat(f, &f->t));
+	EXPECT_FAIL(&f->em, EM_ENOSPC, apply_srat(f, &f->t));
 	assert_numa_untouched(f);
 	assert_int_equal(em_node_of(&f->em, 16 * MiB), NN);
 }
@@ -1167,8 +1146,8 @@ static void test_srat_full_array_doubles_when_allowed(void **state)
 	struct fx *f = *state;
 
 	srat_needs_too_many_regions(f);
-	OK(f, em_allow_resize(&f->em));
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, em_allow_resize(&f->em));
+	OK(&f->em, apply_srat(f, &f->t));
 	assert_true(f->em.memory.max > EM_STATIC_REGIONS);
 	for (unsigned i = 0; i < 16; i++)
 		assert_int_equal(em_node_of(&f->em, 16 * MiB + i * MiB), (int)(i & 1));
@@ -1182,13 +1161,13 @@ static void test_srat_full_array_doubles_when_allowed(void **state)
 /* Three nodes of 1 GiB each from domains @p0, @p1, @p2. */
 static void three_nodes(struct fx *f, uint32_t p0, uint32_t p1, uint32_t p2)
 {
-	OK(f, em_add(&f->em, 0, 3 * GiB));
+	OK(&f->em, em_add(&f->em, 0, 3 * GiB));
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, p0, 0, 1 * GiB, SRAT_EN);
 	srat_mem(&f->t, p1, 1 * GiB, 1 * GiB, SRAT_EN);
 	srat_mem(&f->t, p2, 2 * GiB, 1 * GiB, SRAT_EN);
 	tbl_end(&f->t);
-	OK(f, apply_srat(f, &f->t));
+	OK(&f->em, apply_srat(f, &f->t));
 }
 
 static void test_slit_sets_distances(void **state)
@@ -1199,7 +1178,7 @@ static void test_slit_sets_distances(void **state)
 
 	three_nodes(f, 0, 1, 2);
 	slit_build(&slit, 3, d);
-	OK(f, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	OK(&f->em, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 	for (int a = 0; a < 3; a++) {
 		for (int b = 0; b < 3; b++)
 			assert_int_equal(em_distance(&f->em, a, b), d[a * 3 + b]);
@@ -1219,7 +1198,7 @@ static void test_slit_is_indexed_by_proximity_domain(void **state)
 	/* Nodes 0, 1, 2 are domains 2, 0, 1. */
 	three_nodes(f, 2, 0, 1);
 	slit_build(&slit, 3, d);
-	OK(f, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	OK(&f->em, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 	assert_int_equal(em_distance(&f->em, 0, 1), 51); /* domain 2 -> 0 */
 	assert_int_equal(em_distance(&f->em, 0, 2), 61); /* domain 2 -> 1 */
 	assert_int_equal(em_distance(&f->em, 1, 0), 50); /* domain 0 -> 2 */
@@ -1236,7 +1215,7 @@ static void test_slit_domain_beyond_locality_count_keeps_default(void **state)
 
 	three_nodes(f, 0, 1, 9);
 	slit_build(&slit, 2, d);
-	OK(f, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	OK(&f->em, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 	assert_int_equal(em_distance(&f->em, 0, 1), 15);
 	assert_int_equal(em_distance(&f->em, 1, 0), 17);
 	assert_int_equal(em_distance(&f->em, 0, 2), EM_DISTANCE_REMOTE);
@@ -1254,9 +1233,9 @@ static void test_slit_alloc_node_falls_back_to_nearest(void **state)
 
 	three_nodes(f, 0, 1, 2);
 	slit_build(&slit, 3, d);
-	OK(f, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
-	OK(f, em_reserve(&f->em, 0, 1 * GiB)); /* node 0 is full */
-	OK(f, em_alloc_node(&f->em, 4096, 4096, 0, &addr));
+	OK(&f->em, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	OK(&f->em, em_reserve(&f->em, 0, 1 * GiB)); /* node 0 is full */
+	OK(&f->em, em_alloc_node(&f->em, 4096, 4096, 0, &addr));
 	assert_int_equal(em_node_of(&f->em, addr), 2);
 	assert_int_equal(addr, 3 * GiB - 4096);
 }
@@ -1272,7 +1251,7 @@ static void test_slit_count_larger_than_table_is_einval(void **state)
 	slit_build(&slit, 3, d);
 	slit.len = 44 + 4;
 	tbl_end(&slit);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 }
 
 static void test_slit_count_overflowing_is_einval(void **state)
@@ -1287,7 +1266,8 @@ static void test_slit_count_overflowing_is_einval(void **state)
 		slit_build(&slit, 2, d);
 		put64(slit.b + 36, counts[i]); /* N * N wraps */
 		tbl_end(&slit);
-		EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+		EXPECT_FAIL(&f->em, EM_EINVAL,
+			    em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 	}
 }
 
@@ -1301,11 +1281,11 @@ static void test_slit_bad_distances_are_einval(void **state)
 
 	three_nodes(f, 0, 1, 2);
 	slit_build(&slit, 2, bad_diag);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 	slit_build(&slit, 2, bad_remote);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 	slit_build(&slit, 2, zero_remote);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 }
 
 static void test_slit_bad_table_is_einval(void **state)
@@ -1317,18 +1297,18 @@ static void test_slit_bad_table_is_einval(void **state)
 	three_nodes(f, 0, 1, 2);
 	slit_build(&slit, 2, d);
 	slit.b[9] ^= 1; /* checksum */
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 	slit_build(&slit, 2, d);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len - 1, &f->numa));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len - 1, &f->numa));
 	memcpy(slit.b, "SRAT", 4);
 	tbl_end(&slit);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 	tbl_begin(&slit, "SLIT", 1);
 	slit.len = 40; /* no room for the locality count */
 	tbl_end(&slit);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, NULL, slit.len, &f->numa));
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, NULL, slit.len, &f->numa));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, NULL));
 }
 
 static void test_slit_bad_node_count_is_einval(void **state)
@@ -1340,9 +1320,9 @@ static void test_slit_bad_node_count_is_einval(void **state)
 	three_nodes(f, 0, 1, 2);
 	slit_build(&slit, 2, d);
 	f->numa.nr_nodes = EM_MAX_NODES + 1;
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 	f->numa.nr_nodes = -1;
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 }
 
 static void test_slit_empty_matrix_changes_nothing(void **state)
@@ -1352,7 +1332,7 @@ static void test_slit_empty_matrix_changes_nothing(void **state)
 
 	three_nodes(f, 0, 1, 2);
 	slit_build(&slit, 0, NULL);
-	EXPECT_FAIL(f, 0, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
+	EXPECT_FAIL(&f->em, 0, em_acpi_apply_slit(&f->em, slit.b, slit.len, &f->numa));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1367,11 +1347,11 @@ static void test_numa_ovmf_two_nodes_with_slit(void **state)
 	struct tbl slit;
 
 	add_ovmf_memory(f);
-	OK(f, em_reserve_label(&f->em, RSDP_PHYS, 0x10000, "acpi"));
+	OK(&f->em, em_reserve_label(&f->em, RSDP_PHYS, 0x10000, "acpi"));
 	srat_ovmf_1g_3g(&f->t);
 	slit_build(&slit, 2, d);
 	place_all(f, 2, &f->t, &slit);
-	OK(f, em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
+	OK(&f->em, em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
 	ASSERT_TABLE(&f->em.memory, { 0, 0xa0000, 0, 0, NULL },
 		     { 0x100000, 1 * GiB - 0x100000, 0, 0, NULL }, { 1 * GiB, 1 * GiB, 0, 1, NULL },
 		     { 4 * GiB, 2 * GiB, 0, 1, NULL });
@@ -1393,7 +1373,7 @@ static void test_numa_rsdt_only_firmware(void **state)
 	srat_ovmf_1g_3g(&f->t);
 	slit_build(&slit, 2, ovmf_slit);
 	place_all(f, 0, &f->t, &slit);
-	OK(f, em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
+	OK(&f->em, em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
 	assert_int_equal(em_node_of(&f->em, 1 * GiB), 1);
 	assert_true(f->numa.slit);
 }
@@ -1403,10 +1383,10 @@ static void test_numa_without_slit_keeps_distances(void **state)
 	struct fx *f = *state;
 
 	add_ovmf_memory(f);
-	OK(f, em_set_distance(&f->em, 0, 1, 33));
+	OK(&f->em, em_set_distance(&f->em, 0, 1, 33));
 	srat_ovmf_1g_3g(&f->t);
 	place_all(f, 2, &f->t, NULL);
-	OK(f, em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
+	OK(&f->em, em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
 	assert_int_equal(em_node_of(&f->em, 4 * GiB), 1);
 	assert_false(f->numa.slit);
 	assert_int_equal(em_distance(&f->em, 0, 1), 33);
@@ -1421,7 +1401,7 @@ static void test_numa_without_srat_is_enoent(void **state)
 	add_ovmf_memory(f);
 	slit_build(&slit, 2, ovmf_slit);
 	place_all(f, 2, NULL, &slit);
-	EXPECT_FAIL(f, EM_ENOENT,
+	EXPECT_FAIL(&f->em, EM_ENOENT,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
 	assert_numa_untouched(f);
 }
@@ -1436,14 +1416,14 @@ static void test_numa_broken_slit_changes_nothing(void **state)
 	srat_ovmf_1g_3g(&f->t);
 	slit_build(&slit, 2, d);
 	place_all(f, 2, &f->t, &slit);
-	EXPECT_FAIL(f, EM_EINVAL,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
 	assert_numa_untouched(f);
 	/* A SLIT with a bad checksum too. */
 	slit_build(&slit, 2, ovmf_slit);
 	slit.b[9] ^= 1;
 	place(f, SLIT_PHYS, &slit);
-	EXPECT_FAIL(f, EM_EINVAL,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
 	assert_numa_untouched(f);
 }
@@ -1458,7 +1438,7 @@ static void test_numa_broken_srat_changes_nothing(void **state)
 	slit_build(&slit, 2, ovmf_slit);
 	place_all(f, 2, &f->t, &slit);
 	sim_ptr(f, SRAT_PHYS)[60] ^= 0xff;
-	EXPECT_FAIL(f, EM_EINVAL,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
 	assert_numa_untouched(f);
 }
@@ -1472,7 +1452,7 @@ static void test_numa_full_array_rolls_back(void **state)
 	srat_needs_too_many_regions(f);
 	slit_build(&slit, 2, d);
 	place_all(f, 2, &f->t, &slit);
-	EXPECT_FAIL(f, EM_ENOSPC,
+	EXPECT_FAIL(&f->em, EM_ENOSPC,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
 	assert_numa_untouched(f);
 }
@@ -1484,9 +1464,10 @@ static void test_numa_bad_arguments(void **state)
 	add_ovmf_memory(f);
 	srat_ovmf_1g_3g(&f->t);
 	place_all(f, 2, &f->t, NULL);
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), NULL));
-	EXPECT_FAIL(f, EM_EINVAL, em_acpi_numa(&f->em, RSDP_PHYS, f->work, 16, &f->numa));
-	EXPECT_FAIL(f, EM_EFAULT,
+	EXPECT_FAIL(&f->em, EM_EINVAL,
+		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), NULL));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_numa(&f->em, RSDP_PHYS, f->work, 16, &f->numa));
+	EXPECT_FAIL(&f->em, EM_EFAULT,
 		    em_acpi_numa(&f->em, NOWHERE_PHYS, f->work, sizeof(f->work), &f->numa));
 	assert_numa_untouched(f);
 }

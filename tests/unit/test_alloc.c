@@ -74,15 +74,6 @@ static void expect_req_at(struct earlymem *em, const struct em_alloc_req *req, u
 	assert_int_equal(addr, expect);
 }
 
-#define EXPECT_FAIL(em, call, code)               \
-	do {                                      \
-		struct em_snapshot s_;            \
-		snap_take(&s_, (em));             \
-		assert_int_equal((call), (code)); \
-		snap_assert_same(&s_, (em));      \
-		assert_check(em);                 \
-	} while (0)
-
 /* One plain region [1 MiB, 2 MiB) without node. */
 static void one_region(struct earlymem *em)
 {
@@ -101,9 +92,9 @@ static void test_size_zero_einval(void **state)
 
 	one_region(&em);
 	expect_req_fails(&em, &r, EM_EINVAL);
-	EXPECT_FAIL(&em, em_alloc(&em, 0, 0x1000, &a), EM_EINVAL);
-	EXPECT_FAIL(&em, em_alloc_range(&em, 0, 0x1000, 0, EM_ALLOC_ANYWHERE, &a), EM_EINVAL);
-	EXPECT_FAIL(&em, em_alloc_node(&em, 0, 0x1000, EM_NODE_ANY, &a), EM_EINVAL);
+	EXPECT_RC(&em, em_alloc(&em, 0, 0x1000, &a), EM_EINVAL);
+	EXPECT_RC(&em, em_alloc_range(&em, 0, 0x1000, 0, EM_ALLOC_ANYWHERE, &a), EM_EINVAL);
+	EXPECT_RC(&em, em_alloc_node(&em, 0, 0x1000, EM_NODE_ANY, &a), EM_EINVAL);
 }
 
 static void test_align_zero_einval(void **state)
@@ -115,9 +106,9 @@ static void test_align_zero_einval(void **state)
 
 	one_region(&em);
 	expect_req_fails(&em, &r, EM_EINVAL);
-	EXPECT_FAIL(&em, em_alloc(&em, 0x1000, 0, &a), EM_EINVAL);
-	EXPECT_FAIL(&em, em_alloc_range(&em, 0x1000, 0, 0, EM_ALLOC_ANYWHERE, &a), EM_EINVAL);
-	EXPECT_FAIL(&em, em_alloc_node(&em, 0x1000, 0, EM_NODE_ANY, &a), EM_EINVAL);
+	EXPECT_RC(&em, em_alloc(&em, 0x1000, 0, &a), EM_EINVAL);
+	EXPECT_RC(&em, em_alloc_range(&em, 0x1000, 0, 0, EM_ALLOC_ANYWHERE, &a), EM_EINVAL);
+	EXPECT_RC(&em, em_alloc_node(&em, 0x1000, 0, EM_NODE_ANY, &a), EM_EINVAL);
 }
 
 static void test_align_not_power_of_two_einval(void **state)
@@ -132,8 +123,8 @@ static void test_align_not_power_of_two_einval(void **state)
 		struct em_alloc_req r = req_of(0x1000, bad[i]);
 
 		expect_req_fails(&em, &r, EM_EINVAL);
-		EXPECT_FAIL(&em, em_alloc(&em, 0x1000, bad[i], &a), EM_EINVAL);
-		EXPECT_FAIL(&em, em_alloc_node(&em, 0x1000, bad[i], 0, &a), EM_EINVAL);
+		EXPECT_RC(&em, em_alloc(&em, 0x1000, bad[i], &a), EM_EINVAL);
+		EXPECT_RC(&em, em_alloc_node(&em, 0x1000, bad[i], 0, &a), EM_EINVAL);
 	}
 }
 
@@ -176,7 +167,7 @@ static void test_min_greater_than_max_einval(void **state)
 	r.min = 0x180001;
 	r.max = 0x180000;
 	expect_req_fails(&em, &r, EM_EINVAL);
-	EXPECT_FAIL(&em, em_alloc_range(&em, 0x1000, 0x1000, 2 * MiB, 1 * MiB, &a), EM_EINVAL);
+	EXPECT_RC(&em, em_alloc_range(&em, 0x1000, 0x1000, 2 * MiB, 1 * MiB, &a), EM_EINVAL);
 }
 
 static void test_exact_node_without_real_node_einval(void **state)
@@ -202,8 +193,8 @@ static void test_node_out_of_range_einval(void **state)
 	uint64_t a;
 
 	one_region(&em);
-	EXPECT_FAIL(&em, em_alloc_node(&em, 0x1000, 0x1000, EM_MAX_NODES, &a), EM_EINVAL);
-	EXPECT_FAIL(&em, em_alloc_node(&em, 0x1000, 0x1000, -3, &a), EM_EINVAL);
+	EXPECT_RC(&em, em_alloc_node(&em, 0x1000, 0x1000, EM_MAX_NODES, &a), EM_EINVAL);
+	EXPECT_RC(&em, em_alloc_node(&em, 0x1000, 0x1000, -3, &a), EM_EINVAL);
 }
 
 static void test_null_request_einval(void **state)
@@ -213,8 +204,8 @@ static void test_null_request_einval(void **state)
 	uint64_t a;
 
 	one_region(&em);
-	EXPECT_FAIL(&em, em_find(&em, NULL, &a), EM_EINVAL);
-	EXPECT_FAIL(&em, em_alloc_req(&em, NULL, &a), EM_EINVAL);
+	EXPECT_RC(&em, em_find(&em, NULL, &a), EM_EINVAL);
+	EXPECT_RC(&em, em_alloc_req(&em, NULL, &a), EM_EINVAL);
 }
 
 /* ---- where allocations land --------------------------------------------- */
@@ -493,7 +484,7 @@ static void test_exhaustion_then_enomem(void **state)
 		expect_req_at(&em, &r, 0x13000 - i * 0x1000);
 	ASSERT_TABLE(&em.reserved, { 0x10000, 0x4000, 0, N, "t" });
 	expect_req_fails(&em, &r, EM_ENOMEM);
-	EXPECT_FAIL(&em, em_alloc(&em, 1, 1, &a), EM_ENOMEM);
+	EXPECT_RC(&em, em_alloc(&em, 1, 1, &a), EM_ENOMEM);
 	assert_int_equal(em_free_size(&em), 0);
 }
 
@@ -525,7 +516,7 @@ static void test_never_spans_two_regions(void **state)
 	expect_req_fails(&em, &r, EM_ENOMEM);
 	r = req_of(0x1800, 0x800);
 	expect_req_fails(&em, &r, EM_ENOMEM);
-	EXPECT_FAIL(&em, em_alloc(&em, 0x1001, 1, &a), EM_ENOMEM);
+	EXPECT_RC(&em, em_alloc(&em, 0x1001, 1, &a), EM_ENOMEM);
 	/* each half alone still works */
 	r = req_of(0x1000, 0x1000);
 	expect_req_at(&em, &r, 0x11000);
@@ -683,11 +674,11 @@ static void test_range_window_too_small_enomem(void **state)
 	expect_req_fails(&em, &r, EM_ENOMEM);
 	r.flags = EM_ALLOC_BOTTOM_UP;
 	expect_req_fails(&em, &r, EM_ENOMEM);
-	EXPECT_FAIL(&em, em_alloc_range(&em, 0x1000, 1, 0x180000, 0x180fff, &a), EM_ENOMEM);
+	EXPECT_RC(&em, em_alloc_range(&em, 0x1000, 1, 0x180000, 0x180fff, &a), EM_ENOMEM);
 	/* window entirely outside memory */
-	EXPECT_FAIL(&em, em_alloc_range(&em, 0x1000, 0x1000, 0, 1 * MiB, &a), EM_ENOMEM);
-	EXPECT_FAIL(&em, em_alloc_range(&em, 0x1000, 0x1000, 2 * MiB, EM_ALLOC_ANYWHERE, &a),
-		    EM_ENOMEM);
+	EXPECT_RC(&em, em_alloc_range(&em, 0x1000, 0x1000, 0, 1 * MiB, &a), EM_ENOMEM);
+	EXPECT_RC(&em, em_alloc_range(&em, 0x1000, 0x1000, 2 * MiB, EM_ALLOC_ANYWHERE, &a),
+		  EM_ENOMEM);
 }
 
 static void test_current_limit_caps_top_down(void **state)
@@ -739,7 +730,7 @@ static void test_current_limit_below_memory_enomem(void **state)
 	expect_req_fails(&em, &r, EM_ENOMEM);
 	r.flags = EM_ALLOC_BOTTOM_UP;
 	expect_req_fails(&em, &r, EM_ENOMEM);
-	EXPECT_FAIL(&em, em_alloc(&em, 0x1000, 0x1000, &a), EM_ENOMEM);
+	EXPECT_RC(&em, em_alloc(&em, 0x1000, 0x1000, &a), EM_ENOMEM);
 }
 
 static void test_current_limit_bottom_up(void **state)
@@ -755,7 +746,7 @@ static void test_current_limit_bottom_up(void **state)
 	assert_int_equal(em_alloc(&em, 0x1000, 0x1000, &a), 0);
 	assert_check(&em);
 	assert_int_equal(a, 0x10000);
-	EXPECT_FAIL(&em, em_alloc(&em, 0x1000, 0x1000, &a), EM_ENOMEM);
+	EXPECT_RC(&em, em_alloc(&em, 0x1000, 0x1000, &a), EM_ENOMEM);
 	ASSERT_TABLE(&em.reserved, { 0x10000, 0x1000, 0, N, NULL });
 }
 
@@ -1261,11 +1252,10 @@ static void test_retired_eretired(void **state)
 	one_region(&em);
 	em.retired = true;
 	expect_req_fails(&em, &r, EM_ERETIRED);
-	EXPECT_FAIL(&em, em_alloc(&em, 0x1000, 0x1000, &a), EM_ERETIRED);
-	EXPECT_FAIL(&em, em_alloc_range(&em, 0x1000, 0x1000, 0, EM_ALLOC_ANYWHERE, &a),
-		    EM_ERETIRED);
-	EXPECT_FAIL(&em, em_alloc_node(&em, 0x1000, 0x1000, EM_NODE_ANY, &a), EM_ERETIRED);
-	EXPECT_FAIL(&em, em_alloc_at(&em, 1 * MiB, 0x1000, "late"), EM_ERETIRED);
+	EXPECT_RC(&em, em_alloc(&em, 0x1000, 0x1000, &a), EM_ERETIRED);
+	EXPECT_RC(&em, em_alloc_range(&em, 0x1000, 0x1000, 0, EM_ALLOC_ANYWHERE, &a), EM_ERETIRED);
+	EXPECT_RC(&em, em_alloc_node(&em, 0x1000, 0x1000, EM_NODE_ANY, &a), EM_ERETIRED);
+	EXPECT_RC(&em, em_alloc_at(&em, 1 * MiB, 0x1000, "late"), EM_ERETIRED);
 	ASSERT_EMPTY(&em.reserved);
 }
 
@@ -1296,8 +1286,8 @@ static void test_alloc_full_reserved_array_enospc(void **state)
 	assert_int_equal(em_alloc_req(&em, &r, &a), EM_ENOSPC);
 	snap_assert_same(&s, &em);
 	assert_check(&em);
-	EXPECT_FAIL(&em, em_alloc(&em, 0x1000, 0x1000, &a), EM_ENOSPC);
-	EXPECT_FAIL(&em, em_alloc_at(&em, 8 * MiB, 0x1000, NULL), EM_ENOSPC);
+	EXPECT_RC(&em, em_alloc(&em, 0x1000, 0x1000, &a), EM_ENOSPC);
+	EXPECT_RC(&em, em_alloc_at(&em, 8 * MiB, 0x1000, NULL), EM_ENOSPC);
 }
 
 static void test_alloc_merging_into_full_reserved_array(void **state)
@@ -1587,7 +1577,7 @@ static void test_alloc_at_size_zero_einval(void **state)
 	struct earlymem em;
 
 	one_region(&em);
-	EXPECT_FAIL(&em, em_alloc_at(&em, 1 * MiB, 0, "z"), EM_EINVAL);
+	EXPECT_RC(&em, em_alloc_at(&em, 1 * MiB, 0, "z"), EM_EINVAL);
 }
 
 static void test_alloc_at_wrap_erange(void **state)
@@ -1597,10 +1587,10 @@ static void test_alloc_at_wrap_erange(void **state)
 
 	setup_em(&em, NULL);
 	add(&em, 0xffffffffffff0000ull, 0xffff, N, 0);
-	EXPECT_FAIL(&em, em_alloc_at(&em, UINT64_MAX - 0x1000, 0x2000, "w"), EM_ERANGE);
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0xfffffffffffff000ull, 0x1000, "w"), EM_ERANGE);
-	EXPECT_FAIL(&em, em_alloc_at(&em, UINT64_MAX, 1, "w"), EM_ERANGE);
-	EXPECT_FAIL(&em, em_alloc_at(&em, 1, UINT64_MAX, "w"), EM_ERANGE);
+	EXPECT_RC(&em, em_alloc_at(&em, UINT64_MAX - 0x1000, 0x2000, "w"), EM_ERANGE);
+	EXPECT_RC(&em, em_alloc_at(&em, 0xfffffffffffff000ull, 0x1000, "w"), EM_ERANGE);
+	EXPECT_RC(&em, em_alloc_at(&em, UINT64_MAX, 1, "w"), EM_ERANGE);
+	EXPECT_RC(&em, em_alloc_at(&em, 1, UINT64_MAX, "w"), EM_ERANGE);
 }
 
 static void test_alloc_at_not_memory_enoent(void **state)
@@ -1611,13 +1601,13 @@ static void test_alloc_at_not_memory_enoent(void **state)
 	setup_em(&em, NULL);
 	add(&em, 0x10000, 0x1000, N, 0);
 	add(&em, 0x12000, 0x1000, N, 0);
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0x0, 0x1000, "x"), EM_ENOENT);     /* below */
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0xffff, 0x2, "x"), EM_ENOENT);     /* first byte */
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0x10800, 0x1000, "x"), EM_ENOENT); /* into the gap */
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0x10000, 0x3000, "x"), EM_ENOENT); /* over the gap */
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0x12fff, 0x2, "x"), EM_ENOENT);    /* last byte */
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0x11000, 0x1000, "x"), EM_ENOENT); /* the gap */
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0x13000, 0x1000, "x"), EM_ENOENT); /* above */
+	EXPECT_RC(&em, em_alloc_at(&em, 0x0, 0x1000, "x"), EM_ENOENT);	   /* below */
+	EXPECT_RC(&em, em_alloc_at(&em, 0xffff, 0x2, "x"), EM_ENOENT);	   /* first byte */
+	EXPECT_RC(&em, em_alloc_at(&em, 0x10800, 0x1000, "x"), EM_ENOENT); /* into the gap */
+	EXPECT_RC(&em, em_alloc_at(&em, 0x10000, 0x3000, "x"), EM_ENOENT); /* over the gap */
+	EXPECT_RC(&em, em_alloc_at(&em, 0x12fff, 0x2, "x"), EM_ENOENT);	   /* last byte */
+	EXPECT_RC(&em, em_alloc_at(&em, 0x11000, 0x1000, "x"), EM_ENOENT); /* the gap */
+	EXPECT_RC(&em, em_alloc_at(&em, 0x13000, 0x1000, "x"), EM_ENOENT); /* above */
 	ASSERT_EMPTY(&em.reserved);
 }
 
@@ -1629,10 +1619,10 @@ static void test_alloc_at_reserved_ebusy(void **state)
 	setup_em(&em, NULL);
 	add(&em, 0x10000, 0x10000, N, 0);
 	reserve(&em, 0x18000, 0x1000, "r");
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0x17000, 0x1001, "x"), EM_EBUSY);  /* last byte */
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0x18fff, 0x1000, "x"), EM_EBUSY);  /* first byte */
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0x18000, 0x1000, "x"), EM_EBUSY);  /* exactly */
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0x10000, 0x10000, "x"), EM_EBUSY); /* around */
+	EXPECT_RC(&em, em_alloc_at(&em, 0x17000, 0x1001, "x"), EM_EBUSY);  /* last byte */
+	EXPECT_RC(&em, em_alloc_at(&em, 0x18fff, 0x1000, "x"), EM_EBUSY);  /* first byte */
+	EXPECT_RC(&em, em_alloc_at(&em, 0x18000, 0x1000, "x"), EM_EBUSY);  /* exactly */
+	EXPECT_RC(&em, em_alloc_at(&em, 0x10000, 0x10000, "x"), EM_EBUSY); /* around */
 	ASSERT_TABLE(&em.reserved, { 0x18000, 0x1000, 0, N, "r" });
 }
 
@@ -1705,7 +1695,7 @@ static void test_alloc_at_address_zero(void **state)
 	assert_int_equal(em_alloc_at(&em, 0, 1, "zero"), 0);
 	assert_check(&em);
 	ASSERT_TABLE(&em.reserved, { 0, 1, 0, N, "zero" });
-	EXPECT_FAIL(&em, em_alloc_at(&em, 0, 1, "zero"), EM_EBUSY);
+	EXPECT_RC(&em, em_alloc_at(&em, 0, 1, "zero"), EM_EBUSY);
 }
 
 static void test_alloc_at_ends_at_addr_end(void **state)

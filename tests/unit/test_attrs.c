@@ -6,45 +6,8 @@
 
 #include <stdlib.h>
 
-#define NN EM_NODE_NONE
 #define H EM_HOTPLUG
 #define M EM_MIRROR
-
-/* @call must fail with @expected and leave @em exactly as it was. */
-#define EXPECT_FAIL(em, expected, call)               \
-	do {                                          \
-		struct em_snapshot snap_;             \
-		snap_take(&snap_, (em));              \
-		assert_int_equal((call), (expected)); \
-		snap_assert_same(&snap_, (em));       \
-		assert_check(em);                     \
-	} while (0)
-
-/* @call must succeed and leave @em exactly as it was. */
-#define EXPECT_NOOP(em, call) EXPECT_FAIL(em, 0, call)
-
-/* @call must succeed and leave em_check() clean. */
-#define OK(em, call)                         \
-	do {                                 \
-		assert_int_equal((call), 0); \
-		assert_check(em);            \
-	} while (0)
-
-static int em_setup(void **state)
-{
-	struct earlymem *em = calloc(1, sizeof(*em));
-	if (!em)
-		return -1;
-	setup_em(em, NULL);
-	*state = em;
-	return 0;
-}
-
-static int em_teardown(void **state)
-{
-	free(*state);
-	return 0;
-}
 
 /* ------------------------------------------------------------------------ */
 /* em_mark / em_clear                                                       */

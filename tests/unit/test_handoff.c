@@ -16,22 +16,11 @@
 
 #include "buddy.h"
 
-#define NN EM_NODE_NONE
 #define PAGE ((uint64_t)EM_PAGE_SIZE)
 #define TOP (EM_ADDR_END - PAGE + 1) /* 2^64 - 4 KiB: the end of the last whole page */
 #define SIM_BASE 0x100000000ull
 #define SIM_SIZE (64 * MiB)
 #define SIM_END (SIM_BASE + SIM_SIZE)
-
-/* @call must fail with @expected and leave @em exactly as it was. */
-#define EXPECT_FAIL(em, expected, call)               \
-	do {                                          \
-		struct em_snapshot snap_;             \
-		snap_take(&snap_, (em));              \
-		assert_int_equal((call), (expected)); \
-		snap_assert_same(&snap_, (em));       \
-		assert_check(em);                     \
-	} while (0)
 
 #define OK(em, call)                         \
 	do {                                 \

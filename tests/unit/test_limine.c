@@ -19,15 +19,6 @@
 #define FB EM_LIMINE_FRAMEBUFFER
 #define ACPI_TABLES EM_LIMINE_ACPI_TABLES
 
-#define EXPECT_FAIL(em, expected, call)               \
-	do {                                          \
-		struct em_snapshot snap_;             \
-		snap_take(&snap_, (em));              \
-		assert_int_equal((call), (expected)); \
-		snap_assert_same(&snap_, (em));       \
-		assert_check(em);                     \
-	} while (0)
-
 static uint64_t work[16384];
 
 /* Entries and the pointer array Limine hands over (the pointers in reverse storage order). */

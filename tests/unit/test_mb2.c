@@ -12,15 +12,6 @@
 #define PG 4096ull
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-#define EXPECT_FAIL(em, expected, call)               \
-	do {                                          \
-		struct em_snapshot snap_;             \
-		snap_take(&snap_, (em));              \
-		assert_int_equal((call), (expected)); \
-		snap_assert_same(&snap_, (em));       \
-		assert_check(em);                     \
-	} while (0)
-
 static uint64_t work[16384];
 
 /* ------------------------------------------------------------------------ */

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NN EM_NODE_NONE
 #define MAXR EM_STATIC_REGIONS
 #define PAGE ((uint64_t)EM_PAGE_SIZE)
 #define REGION_BYTES ((uint64_t)sizeof(struct em_region))
@@ -20,23 +19,6 @@
 #define SIM_SIZE (64 * MiB)
 #define SIM_END (SIM_BASE + SIM_SIZE)
 #define SIM_MID (SIM_BASE + SIM_SIZE / 2)
-
-/* @call must fail with @expected and leave @em exactly as it was. */
-#define EXPECT_FAIL(em, expected, call)               \
-	do {                                          \
-		struct em_snapshot snap_;             \
-		snap_take(&snap_, (em));              \
-		assert_int_equal((call), (expected)); \
-		snap_assert_same(&snap_, (em));       \
-		assert_check(em);                     \
-	} while (0)
-
-/* @call must succeed and leave em_check() clean. */
-#define OK(em, call)                         \
-	do {                                 \
-		assert_int_equal((call), 0); \
-		assert_check(em);            \
-	} while (0)
 
 struct rfix {
 	struct earlymem em;

@@ -9,38 +9,11 @@
 #define N EM_NODE_NONE
 #define PG 4096ull
 
-/* @call must fail with @expected and leave @em exactly as it was. */
-#define EXPECT_FAIL(em, expected, call)               \
-	do {                                          \
-		struct em_snapshot snap_;             \
-		snap_take(&snap_, (em));              \
-		assert_int_equal((call), (expected)); \
-		snap_assert_same(&snap_, (em));       \
-		assert_check(em);                     \
-	} while (0)
-
 #define OK(em, call)                         \
 	do {                                 \
 		assert_int_equal((call), 0); \
 		assert_check(em);            \
 	} while (0)
-
-static int em_setup(void **state)
-{
-	struct earlymem *em = calloc(1, sizeof(*em));
-
-	if (!em)
-		return -1;
-	setup_em(em, NULL);
-	*state = em;
-	return 0;
-}
-
-static int em_teardown(void **state)
-{
-	free(*state);
-	return 0;
-}
 
 /* Fills the reserved array up to @n regions of 4 KiB at 8 KiB steps from @base. */
 static void fill_reserved(struct earlymem *em, uint64_t base, unsigned n, const char *label)
