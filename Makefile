@@ -4,6 +4,8 @@
 #   make unit       cmocka unit tests on the host
 #   make asan       the same tests under ASan + UBSan
 #   make test       everything a change must pass (installs missing packages as root)
+#   make qemu-test  the UEFI test image on OVMF under QEMU, the whole matrix (tests/uefi/run)
+#   make run        boot it once (2 nodes, 4 GiB), report on the terminal, map in build/run/
 #   make clean
 #
 # CC, AR, CFLAGS and V=1 behave as usual. CFLAGS is added to every build.
@@ -193,7 +195,8 @@ format-check:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES)
 	@echo "  FORMAT  $(words $(FORMAT_FILES)) files follow .clang-format"
 
-test: deps all check-undefined check-clang readme-example format-check unit asan emmap-test
+test: deps all check-undefined check-clang readme-example format-check unit asan emmap-test \
+	qemu-test
 
 clean:
 	rm -rf $(B)
@@ -218,3 +221,63 @@ $(B)/asan/emmap: $(EMMAP_SRCS) $(EMMAP_HDRS) $(B)/asan/libearlymem.a
 
 emmap-test: $(B)/emmap $(B)/asan/emmap
 	$(Q)tests/emmap/run.sh $(B)/emmap $(B)/asan/emmap
+
+# The UEFI test image (tests/uefi/): gnu-efi, the library sources compiled
+# again as PIC for it (not libearlymem.a, which is -mcmodel=kernel), booted
+# under QEMU/OVMF by tests/uefi/run. `make qemu-test` boots the matrix,
+# `make run` one configuration with the report on the terminal and a map.
+EFI_DIR := /usr/include/efi
+EFI_LIB := /usr/lib
+EFI_INC := -isystem $(EFI_DIR) -isystem $(EFI_DIR)/x86_64 -isystem $(EFI_DIR)/protocol
+EFI_CFLAGS := $(WARN) $(INC) -O2 -ffreestanding -fno-builtin -fno-stack-protector -fpic \
+	-fshort-wchar -mno-red-zone -maccumulate-outgoing-args -mno-sse -mno-mmx -mno-80387 \
+	-fno-asynchronous-unwind-tables -DEFI_FUNCTION_WRAPPER
+UEFI_SRCS := $(sort $(wildcard tests/uefi/*.c))
+UEFI_HDRS := $(wildcard tests/uefi/*.h)
+UEFI_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/uefi/obj/%.o)
+UEFI_APP_OBJS := $(UEFI_SRCS:%.c=$(B)/uefi/obj/%.o)
+UEFI_BRK_OBJS := $(UEFI_SRCS:%.c=$(B)/uefi/obj-break/%.o)
+UEFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+	-j .rel.* -j .rela.* -j .reloc
+FORMAT_FILES += $(UEFI_SRCS) $(UEFI_HDRS)
+.PHONY: uefi qemu-test run uefi-deps
+uefi: $(B)/uefi/BOOTX64.EFI $(B)/uefi/BOOTX64-break.EFI
+
+uefi-deps:
+	$(Q)tools/install-deps.sh core uefi
+
+$(B)/uefi/obj/%.o: %.c $(LIB_HDRS) $(UEFI_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(EFI_CFLAGS) $(EFI_INC) $(CFLAGS) -c $< -o $@
+
+$(B)/uefi/obj-break/%.o: %.c $(LIB_HDRS) $(UEFI_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(EFI_CFLAGS) $(EFI_INC) -DEM_UEFI_BREAK=1 $(CFLAGS) -c $< -o $@
+
+$(B)/uefi/%.so:
+	@echo "  LD      $@"
+	$(Q)ld -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
+		$(EFI_LIB)/crt0-efi-x86_64.o $^ -L$(EFI_LIB) -lefi -lgnuefi -o $@
+
+$(B)/uefi/bootx64.so: $(UEFI_APP_OBJS) $(UEFI_LIB_OBJS)
+$(B)/uefi/bootx64-break.so: $(UEFI_BRK_OBJS) $(UEFI_LIB_OBJS)
+
+$(B)/uefi/BOOTX64.EFI: $(B)/uefi/bootx64.so
+	@echo "  EFI     $@"
+	$(Q)$(OBJCOPY) $(UEFI_SECTIONS) --target efi-app-x86_64 --subsystem=10 $< $@
+
+$(B)/uefi/BOOTX64-break.EFI: $(B)/uefi/bootx64-break.so
+	@echo "  EFI     $@"
+	$(Q)$(OBJCOPY) $(UEFI_SECTIONS) --target efi-app-x86_64 --subsystem=10 $< $@
+
+# The whole matrix (tests/uefi/run), part of `make test`.
+qemu-test: uefi-deps
+	$(Q)$(MAKE) --no-print-directory uefi
+	$(Q)tests/uefi/run
+
+# Boot one configuration (2 nodes, 4 GiB), report on the terminal, then a map.
+run: uefi-deps
+	$(Q)$(MAKE) --no-print-directory all uefi
+	$(Q)tests/uefi/run --run
