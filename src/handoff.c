@@ -37,12 +37,28 @@ static unsigned int block_order(uint64_t pfn, uint64_t left, unsigned int max_or
 	return order;
 }
 
+/*
+ * The greedy walk release_pages() makes, counted without walking the
+ * middle: up to max_order growing blocks until the start is aligned to the
+ * largest block, then whole largest blocks, then up to max_order shrinking
+ * ones. O(max_order) even for a range covering the address space.
+ */
 uint64_t em_handoff_blocks(uint64_t first_pfn, uint64_t end_pfn, unsigned int max_order)
 {
-	uint64_t n = 0;
+	uint64_t n = 0, full, big;
 
 	if (max_order > EM_HANDOFF_MAX_ORDER)
 		max_order = EM_HANDOFF_MAX_ORDER;
+	big = 1ull << max_order;
+	while (first_pfn < end_pfn && (first_pfn & (big - 1))) {
+		first_pfn += 1ull << block_order(first_pfn, end_pfn - first_pfn, max_order);
+		n++;
+	}
+	if (first_pfn < end_pfn) {
+		full = (end_pfn - first_pfn) >> max_order;
+		n += full;
+		first_pfn += full << max_order;
+	}
 	while (first_pfn < end_pfn) {
 		first_pfn += 1ull << block_order(first_pfn, end_pfn - first_pfn, max_order);
 		n++;

@@ -42,19 +42,28 @@ static bool is_memory_type(uint32_t type)
 }
 
 /*
- * Overlap precedence: not memory (including specific-purpose memory) over
- * Loader Code/Data over Boot Services Code/Data over free memory; then the
- * larger type number, then the larger attribute.
+ * Overlap precedence, most cautious first: not memory (including
+ * specific-purpose memory), Loader Code/Data (the running image), Unaccepted
+ * (using it unaccepted is fatal; accepting twice is not), Boot Services
+ * Code/Data, Conventional; then the larger type number, then the larger
+ * attribute.
  */
 static unsigned rank(const struct em_fw_entry *e)
 {
 	if (!is_memory_type(e->type) || (e->attr & EM_EFI_MEMORY_SP))
+		return 4;
+	switch (e->type) {
+	case EM_EFI_LOADER_CODE:
+	case EM_EFI_LOADER_DATA:
 		return 3;
-	if (e->type == EM_EFI_LOADER_CODE || e->type == EM_EFI_LOADER_DATA)
+	case EM_EFI_UNACCEPTED:
 		return 2;
-	if (e->type == EM_EFI_BOOT_SERVICES_CODE || e->type == EM_EFI_BOOT_SERVICES_DATA)
+	case EM_EFI_BOOT_SERVICES_CODE:
+	case EM_EFI_BOOT_SERVICES_DATA:
 		return 1;
-	return 0;
+	default:
+		return 0;
+	}
 }
 
 static bool efi_wins(const struct em_fw_entry *a, const struct em_fw_entry *b)
@@ -106,8 +115,8 @@ int em_efi_sanitize(const void *map, uint64_t map_size, uint64_t desc_size, uint
 	struct efi_map m = { map, desc_size };
 
 	(void)desc_version; /* every version so far shares the first 40 bytes */
-	if (desc_size < EM_EFI_DESC_MIN_SIZE || desc_size % 8 || map_size % desc_size ||
-	    map_size / desc_size > SIZE_MAX)
+	if ((map_size && !map) || desc_size < EM_EFI_DESC_MIN_SIZE || desc_size % 8 ||
+	    map_size % desc_size)
 		return EM_EINVAL;
 	return em_fw_sanitize(&m, (size_t)(map_size / desc_size), read_desc, efi_wins, work,
 			      work_bytes, table, n, stats);

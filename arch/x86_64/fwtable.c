@@ -280,9 +280,13 @@ struct memory_run {
 	uint32_t flags;
 };
 
-/* Finds the next memory run at or after entry *i; false at the end of the table. */
+/*
+ * Finds the next memory run at or after entry *i; false at the end of the
+ * table. With @free_only, entries the map reserves end a run and start none.
+ */
 static bool next_memory_run(const struct em_fw_entry *t, size_t n, size_t *i,
-			    em_fw_classify classify, const void *ctx, struct memory_run *r)
+			    em_fw_classify classify, const void *ctx, bool free_only,
+			    struct memory_run *r)
 {
 	const uint64_t mask = EM_PAGE_SIZE - 1;
 
@@ -290,7 +294,7 @@ static bool next_memory_run(const struct em_fw_entry *t, size_t n, size_t *i,
 		struct em_fw_class c = { 0 };
 
 		classify(&t[*i], ctx, &c);
-		if (!c.memory)
+		if (!c.memory || (free_only && c.label))
 			continue;
 		r->base = t[*i].base;
 		r->end = entry_end(&t[*i]);
@@ -299,7 +303,7 @@ static bool next_memory_run(const struct em_fw_entry *t, size_t n, size_t *i,
 			struct em_fw_class d = { 0 };
 
 			classify(&t[*i], ctx, &d);
-			if (!d.memory || d.flags != c.flags)
+			if (!d.memory || d.flags != c.flags || (free_only && d.label))
 				break;
 			r->end = entry_end(&t[*i]);
 		}
@@ -325,33 +329,36 @@ static int add_run(struct earlymem *em, const struct memory_run *r)
 }
 
 /*
- * Adds every memory run, trimmed to whole pages. The largest run goes in
- * first: when the arrays must double during the load, that is where the
- * new storage finds room.
+ * Adds the largest stretch of memory the map does not reserve. Loaded
+ * before anything else, it is where arrays that must double during the
+ * load find room: never on a range the map reserves.
  */
-static int load_memory(struct earlymem *em, const struct em_fw_entry *t, size_t n,
-		       em_fw_classify classify, const void *ctx, struct em_fw_stats *st)
+static int load_largest_free(struct earlymem *em, const struct em_fw_entry *t, size_t n,
+			     em_fw_classify classify, const void *ctx)
 {
 	struct memory_run r, largest = { 0 };
 	size_t i = 0;
-	int err;
 
-	while (next_memory_run(t, n, &i, classify, ctx, &r))
+	while (next_memory_run(t, n, &i, classify, ctx, true, &r))
 		if (pages_of(&r) > pages_of(&largest))
 			largest = r;
-	err = add_run(em, &largest);
-	if (err)
-		return err;
+	return add_run(em, &largest);
+}
 
-	for (i = 0; next_memory_run(t, n, &i, classify, ctx, &r);) {
+/* Adds every memory run, trimmed to whole pages. */
+static int load_memory(struct earlymem *em, const struct em_fw_entry *t, size_t n,
+		       em_fw_classify classify, const void *ctx, struct em_fw_stats *st)
+{
+	struct memory_run r;
+	int err;
+
+	for (size_t i = 0; next_memory_run(t, n, &i, classify, ctx, false, &r);) {
 		st->memory_bytes += r.end - r.base;
 		st->trimmed_bytes += (r.end - r.base) - pages_of(&r);
 		st->memory_ranges += pages_of(&r) != 0;
-		if (r.base != largest.base || !pages_of(&r)) {
-			err = add_run(em, &r);
-			if (err)
-				return err;
-		}
+		err = add_run(em, &r);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -369,10 +376,13 @@ int em_fw_load(struct earlymem *em, const struct em_fw_entry *table, size_t n,
 	if (err)
 		return err;
 	/*
-	 * Reservations first: arrays that double while memory is added then
-	 * land in the map's RAM but never on a range the map reserves.
+	 * The largest free stretch first, then the reservations, then all
+	 * memory: arrays that double on the way land in free RAM of the map,
+	 * never on a range the map reserves.
 	 */
-	err = load_reservations(em, table, n, classify, ctx, &st);
+	err = load_largest_free(em, table, n, classify, ctx);
+	if (!err)
+		err = load_reservations(em, table, n, classify, ctx, &st);
 	if (!err)
 		err = load_memory(em, table, n, classify, ctx, &st);
 	if (err) {

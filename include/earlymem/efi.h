@@ -14,9 +14,14 @@
  * memory. Loader Code/Data are reserved with label "efi-loader" (the
  * running image lives there) unless the options drop
  * EM_EFI_RESERVE_LOADER; EM_EFI_KEEP_BOOT_SERVICES reserves Boot Services
- * Code/Data too, label "efi-boot-services". Where descriptors overlap, a
- * non-memory type wins over memory, a reserved memory type over plain
- * memory, then the larger type number; the stats count the overlaps.
+ * Code/Data too, label "efi-boot-services". Where descriptors overlap (a
+ * firmware bug; the stats count them), the most cautious type wins: not
+ * memory (or SPECIFIC_PURPOSE memory), then Loader Code/Data (the running
+ * image), then Unaccepted (using unaccepted memory is fatal, accepting it
+ * twice is not), then Boot Services Code/Data, then Conventional; ties go
+ * to the larger type number, then the larger Attribute. Attributes are not
+ * combined: a MORE_RELIABLE range overlapped by another type loses
+ * EM_MIRROR there (not mirrored is the safe assumption).
  */
 #ifndef EARLYMEM_EFI_H
 #define EARLYMEM_EFI_H
@@ -73,7 +78,8 @@ extern "C" {
  * at its end (stats.clamped).
  *
  * Return: 0; EM_EINVAL (@desc_size below 40 or not a multiple of 8,
- * @map_size not a multiple of @desc_size, NULL pointers, @work too small).
+ * @map_size not a multiple of @desc_size, @map NULL with @map_size > 0,
+ * NULL outputs, @work too small).
  */
 int em_efi_sanitize(const void *map, uint64_t map_size, uint64_t desc_size, uint32_t desc_version,
 		    void *work, size_t work_bytes, const struct em_fw_entry **table, size_t *n,

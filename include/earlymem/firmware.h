@@ -60,7 +60,11 @@ size_t em_fw_work_bytes(const struct earlymem *em, size_t entries);
  * @clamped:        entries whose end passed EM_ADDR_END, cut there.
  * @clamped_bytes:  bytes cut off by that.
  * @overlapping:    entries that overlap another entry.
- * @merged:         joins of adjacent or overlapping same-type entries.
+ * @merged:         times the sweep extended a sanitized entry with the next
+ *                  piece of the same type and attributes (adjacent entries
+ *                  of one type, or one entry continuing past an overlap).
+ *                  A measure of how much the input was joined, not a count
+ *                  of input entries.
  * @sanitized:      entries in the sanitized table.
  * @memory_bytes:   bytes the table gives as memory (before page trimming).
  * @trimmed_bytes:  bytes of memory dropped to keep whole pages only.

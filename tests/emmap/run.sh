@@ -267,6 +267,21 @@ for bin in "$emmap" $asan; do
 	diff -u "$tmp/want" "$tmp/out" >"$tmp/diff" && ok ||
 		{ bad "$(basename "$bin"): 900 regions: handoff"; cat "$tmp/diff" "$tmp/err"; }
 done
+# RAM over the whole address space: the block count is arithmetic, not a
+# walk of 2^42 callbacks (the last byte is never memory: 2^52 - 1 pages).
+echo 'BIOS-e820: [mem 0x0000000000000000-0xffffffffffffffff] usable' >"$tmp/all.log"
+got=$(timeout 20 "$emmap" --summary --handoff-order 10 "$tmp/all.log" 2>/dev/null |
+	grep '^handoff_blocks=')
+[ "$got" = "handoff_blocks=$(((1 << 42) - 1 + 10))" ] && ok ||
+	bad "whole address space: '$got' (timeout or wrong count)"
+# Thousands of odd firmware types share one row: the picture stays linear
+# in the input (one row per type made it quadratic: gigabytes of SVG).
+awk 'BEGIN { for (i = 0; i < 3000; i++)
+	printf "BIOS-e820: [mem 0x%016x-0x%016x] type %d\n", i * 16384, i * 16384 + 4095, 100 + i }' \
+	>"$tmp/types.log"
+timeout 20 "$emmap" --summary --svg "$tmp/types.svg" "$tmp/types.log" >/dev/null 2>&1
+size=$(wc -c <"$tmp/types.svg" 2>/dev/null || echo 0)
+[ "$size" -gt 0 ] && [ "$size" -lt 30000000 ] && ok || bad "3000 firmware types: SVG of $size bytes"
 for k in 52 x -1 ""; do
 	"$emmap" --summary --handoff-order "$k" "$maps/e820-firecracker-639k-issue3044.txt" >/dev/null 2>&1
 	[ $? -eq 2 ] && ok || bad "--handoff-order '$k' is not a usage error"

@@ -14,7 +14,7 @@ struct desc {
 	uint64_t base, pages, attr;
 };
 
-static unsigned char map[256 * 64];
+static unsigned char map[512 * 64];
 static uint64_t work[16384];
 
 /* Writes descriptors with the given DescriptorSize (the tail past 40 bytes is junk). */
@@ -295,6 +295,85 @@ static void test_txn_begin_errors(void **state)
 	assert_int_equal(em_txn_begin(&em, buf, em_txn_bytes(&em)), 0);
 }
 
+static void test_null_map_einval(void **state)
+{
+	(void)state;
+	struct earlymem em;
+	struct em_snapshot snap;
+	const struct em_fw_entry *t;
+	size_t n;
+
+	setup_em(&em, NULL);
+	snap_take(&snap, &em);
+	assert_int_equal(em_efi_sanitize(NULL, 96, 48, 1, work, sizeof(work), &t, &n, NULL),
+			 EM_EINVAL);
+	assert_int_equal(em_efi_load_map(&em, NULL, 96, 48, 1, 0, work, sizeof(work), NULL),
+			 EM_EINVAL);
+	snap_assert_same(&snap, &em);
+}
+
+/* Unaccepted memory overlapped by Boot Services Data stays unaccepted: never used unaccepted. */
+static void test_overlap_unaccepted_beats_boot_services(void **state)
+{
+	(void)state;
+	struct earlymem em;
+	const struct desc d[] = {
+		{ EM_EFI_UNACCEPTED, 0x100000, 0x100, WB },
+		{ EM_EFI_BOOT_SERVICES_DATA, 0x180000, 0x100, WB },
+	};
+	uint64_t size = build(d, 2, 48);
+
+	setup_em(&em, NULL);
+	assert_int_equal(em_efi_load_map(&em, map, size, 48, 1, EM_EFI_DEFAULT, work, sizeof(work),
+					 NULL),
+			 0);
+	assert_check(&em);
+	ASSERT_TABLE(&em.memory, { 0x100000, 0x100000, EM_UNACCEPTED, N, NULL },
+		     { 0x200000, 0x80000, 0, N, NULL });
+}
+
+/*
+ * More reservations than the static reserved array holds, into a fresh
+ * instance with resizing allowed: the arrays double into the map's largest
+ * free stretch, which is loaded first.
+ */
+static void test_many_reservations_double_into_free_ram(void **state)
+{
+	(void)state;
+	struct earlymem em;
+	struct phys_sim sim;
+	enum {
+		PAIRS = 200
+	};
+	struct desc *d = calloc(2 * PAIRS + 1, sizeof(*d));
+	uint64_t a = 0x100000000, big = 0x110000000;
+	static uint64_t w[1 << 16];
+
+	for (int i = 0; i < PAIRS; i++) {
+		d[2 * i] = (struct desc){ EM_EFI_BOOT_SERVICES_DATA, a, 1, WB };
+		d[2 * i + 1] = (struct desc){ EM_EFI_CONVENTIONAL, a + PG, 1, WB };
+		a += 2 * PG;
+	}
+	d[2 * PAIRS] = (struct desc){ EM_EFI_CONVENTIONAL, big, 0x2000, WB };
+	uint64_t size = build(d, 2 * PAIRS + 1, 48);
+
+	sim_init(&sim, 0x100000000, 0x12000000);
+	setup_em(&em, &sim);
+	assert_int_equal(em_allow_resize(&em), 0);
+	assert_int_equal(em_efi_load_map(&em, map, size, 48, 1,
+					 EM_EFI_DEFAULT | EM_EFI_KEEP_BOOT_SERVICES, w, sizeof(w),
+					 NULL),
+			 0);
+	assert_check(&em);
+	assert_true(em.reserved.max > EM_STATIC_REGIONS);
+	assert_true(em.reserved.phys >= big &&
+		    em.reserved.phys + em.reserved.bytes <= big + 0x2000 * PG);
+	assert_true(em_range_is_reserved(&em, 0x100000000, PG));
+	assert_false(em_range_intersects_reserved(&em, 0x100000000 + PG, PG));
+	free(d);
+	sim_fini(&sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +388,9 @@ int main(void)
 		cmocka_unit_test(test_failed_load_rolls_back),
 		cmocka_unit_test(test_txn_rollback_after_doubling),
 		cmocka_unit_test(test_txn_begin_errors),
+		cmocka_unit_test(test_null_map_einval),
+		cmocka_unit_test(test_overlap_unaccepted_beats_boot_services),
+		cmocka_unit_test(test_many_reservations_double_into_free_ram),
 	};
 
 	return cmocka_run_group_tests_name("test_efi", tests, NULL, NULL);

@@ -682,22 +682,25 @@ static void count_bytes(struct handoff_count *h, uint64_t base, uint64_t size, u
 	h->blocks += blocks;
 }
 
-static void handoff_block(void *ctx, uint64_t base, unsigned int order, int node, uint32_t flags)
-{
-	(void)node;
-	(void)flags;
-	count_bytes(ctx, base, (uint64_t)EM_PAGE_SIZE << order, 1);
-}
-
-/* Unaccepted memory comes as ranges: counted as the blocks it would make. */
-static void handoff_unaccepted(void *ctx, uint64_t base, uint64_t size, int node)
+/*
+ * Free memory comes as ranges and is counted as the blocks release_block
+ * would get (em_handoff_blocks() counts them arithmetically: a map covering
+ * the whole address space would otherwise take trillions of callbacks).
+ */
+static void handoff_range(void *ctx, uint64_t base, uint64_t size, int node, uint32_t flags)
 {
 	struct handoff_count *h = ctx;
 
 	(void)node;
+	(void)flags;
 	count_bytes(h, base, size,
 		    em_handoff_blocks(base / EM_PAGE_SIZE, (base + size) / EM_PAGE_SIZE,
 				      h->c->handoff_order));
+}
+
+static void handoff_unaccepted(void *ctx, uint64_t base, uint64_t size, int node)
+{
+	handoff_range(ctx, base, size, node, EM_UNACCEPTED);
 }
 
 static void handoff_reserved(void *ctx, uint64_t base, uint64_t size, int node, uint32_t flags,
@@ -728,7 +731,7 @@ static int print_handoff(struct ctx *c)
 	int err;
 
 	ops = (struct em_handoff_ops){
-		.release_block = handoff_block,
+		.release_range = handoff_range,
 		.release_unaccepted = handoff_unaccepted,
 		.reserved = handoff_reserved,
 		.max_order = c->handoff_order,

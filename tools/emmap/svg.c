@@ -42,6 +42,9 @@ enum section {
 	SEC_RES
 };
 
+/* Firmware type rows before the rest share an "other types" row. */
+#define MAX_TYPE_ROWS 24
+
 struct row {
 	enum section sec;
 	uint32_t type;	   /* SEC_FW */
@@ -256,7 +259,7 @@ static int row_cmp(const void *a, const void *b, void *src)
 	return strcmp(x->label, y->label);
 }
 
-/* qsort with a context, by insertion (a few dozen rows at most). */
+/* qsort with a context, by insertion (a few dozen rows at most: MAX_TYPE_ROWS). */
 static void sort_rows(struct row *r, size_t n, enum source src, size_t *map)
 {
 	size_t *ord, i;
@@ -302,12 +305,24 @@ static void collect(struct plot *p, const struct view *v)
 		const struct fw_ent *e = &v->table[i];
 		struct row r = { .sec = SEC_FW, .type = e->type };
 		const char *name = fw_type_name(v->source, e->type, tn, sizeof(tn));
-		size_t k;
+		size_t k, before = p->nrows;
 
 		snprintf(r.name, sizeof(r.name), "%s", name);
 		snprintf(r.color, sizeof(r.color), "%s",
 			 v->source == SRC_EFI ? efi_color(e->type) : e820_color(e->type));
 		k = row_of(p, &r);
+		if (p->nrows != before && p->nrows > MAX_TYPE_ROWS) {
+			/*
+			 * A log with many odd types (only a broken or hostile
+			 * one has them) shares one row, so the picture's size
+			 * stays linear in its lines.
+			 */
+			p->nrows--;
+			r = (struct row){ .sec = SEC_FW, .type = UINT32_MAX };
+			snprintf(r.name, sizeof(r.name), "other types");
+			snprintf(r.color, sizeof(r.color), "#777777");
+			k = row_of(p, &r);
+		}
 		if (v->source == SRC_EFI)
 			snprintf(what, sizeof(what), "%s, attr 0x%llx%s%s%s", name,
 				 (unsigned long long)e->attr,
