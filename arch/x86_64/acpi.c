@@ -11,6 +11,8 @@
  */
 #include <earlymem/acpi.h>
 
+#include "fwtable.h"
+
 #define RSDP_V1_LEN 20u
 #define RSDP_V2_LEN 36u
 #define SRAT_HEADER_LEN 48u
@@ -27,19 +29,15 @@
 #define SRAT_ENABLED 0x1u
 #define SRAT_HOT_PLUGGABLE 0x2u
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
+/* Little-endian fields of any alignment (em_fw_le() reads them byte by byte). */
 static uint32_t rd32(const uint8_t *p)
 {
-	return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16;
+	return (uint32_t)em_fw_le(p, 4);
 }
 
 static uint64_t rd64(const uint8_t *p)
 {
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+	return em_fw_le(p, 8);
 }
 
 static bool sig_equal(const uint8_t *p, const char *sig, uint32_t n)

@@ -22,7 +22,7 @@ bool em_fw_e820_wins(const struct em_fw_entry *a, const struct em_fw_entry *b)
 	return a->type > b->type;
 }
 
-static void e820_classify(const struct em_fw_entry *e, const void *ctx, struct em_fw_class *c)
+void em_fw_e820_classify(const struct em_fw_entry *e, const void *ctx, struct em_fw_class *c)
 {
 	(void)ctx;
 	c->memory = e->type == EM_E820_RAM;
@@ -40,23 +40,14 @@ int em_e820_sanitize(const void *raw, size_t count, void *work, size_t work_byte
 int em_e820_load(struct earlymem *em, const struct em_fw_entry *table, size_t n, void *work,
 		 size_t work_bytes, struct em_fw_stats *stats)
 {
-	return em_fw_load(em, table, n, e820_classify, NULL, work, work_bytes, stats);
+	return em_fw_load(em, table, n, em_fw_e820_classify, NULL, work, work_bytes, stats);
 }
 
 int em_e820_load_raw(struct earlymem *em, const void *raw, size_t count, void *work,
 		     size_t work_bytes, struct em_fw_stats *stats)
 {
-	const struct em_fw_entry *table;
-	size_t n, left;
-	void *txn = em_fw_txn_area(work, work_bytes, count, &left);
-	int err;
-
-	if (!txn)
-		return EM_EINVAL;
-	err = em_e820_sanitize(raw, count, work, work_bytes, &table, &n, stats);
-	if (err)
-		return err;
-	return em_e820_load(em, table, n, txn, left, stats);
+	return em_fw_sanitize_load(em, raw, count, read_raw, em_fw_e820_wins, em_fw_e820_classify,
+				   NULL, work, work_bytes, stats);
 }
 
 const char *em_e820_type_name(uint32_t type)

@@ -108,6 +108,18 @@ static void efi_classify(const struct em_fw_entry *e, const void *ctx, struct em
 	}
 }
 
+/* The map's shape: whole descriptors of at least the 40-byte structure. */
+static bool map_ok(const void *map, uint64_t map_size, uint64_t desc_size)
+{
+	return (map || !map_size) && desc_size >= EM_EFI_DESC_MIN_SIZE && desc_size % 8 == 0 &&
+	       map_size % desc_size == 0;
+}
+
+static bool options_ok(uint32_t options)
+{
+	return !(options & ~(EM_EFI_RESERVE_LOADER | EM_EFI_KEEP_BOOT_SERVICES));
+}
+
 int em_efi_sanitize(const void *map, uint64_t map_size, uint64_t desc_size, uint32_t desc_version,
 		    void *work, size_t work_bytes, const struct em_fw_entry **table, size_t *n,
 		    struct em_fw_stats *stats)
@@ -115,8 +127,7 @@ int em_efi_sanitize(const void *map, uint64_t map_size, uint64_t desc_size, uint
 	struct efi_map m = { map, desc_size };
 
 	(void)desc_version; /* every version so far shares the first 40 bytes */
-	if ((map_size && !map) || desc_size < EM_EFI_DESC_MIN_SIZE || desc_size % 8 ||
-	    map_size % desc_size)
+	if (!map_ok(map, map_size, desc_size))
 		return EM_EINVAL;
 	return em_fw_sanitize(&m, (size_t)(map_size / desc_size), read_desc, efi_wins, work,
 			      work_bytes, table, n, stats);
@@ -125,7 +136,7 @@ int em_efi_sanitize(const void *map, uint64_t map_size, uint64_t desc_size, uint
 int em_efi_load(struct earlymem *em, const struct em_fw_entry *table, size_t n, uint32_t options,
 		void *work, size_t work_bytes, struct em_fw_stats *stats)
 {
-	if (options & ~(EM_EFI_RESERVE_LOADER | EM_EFI_KEEP_BOOT_SERVICES))
+	if (!options_ok(options))
 		return EM_EINVAL;
 	return em_fw_load(em, table, n, efi_classify, &options, work, work_bytes, stats);
 }
@@ -134,21 +145,13 @@ int em_efi_load_map(struct earlymem *em, const void *map, uint64_t map_size, uin
 		    uint32_t desc_version, uint32_t options, void *work, size_t work_bytes,
 		    struct em_fw_stats *stats)
 {
-	const struct em_fw_entry *table;
-	size_t n, left;
-	void *txn;
-	int err;
+	struct efi_map m = { map, desc_size };
 
-	if (desc_size < EM_EFI_DESC_MIN_SIZE || map_size % desc_size)
+	(void)desc_version;
+	if (!map_ok(map, map_size, desc_size) || !options_ok(options))
 		return EM_EINVAL;
-	txn = em_fw_txn_area(work, work_bytes, (size_t)(map_size / desc_size), &left);
-	if (!txn)
-		return EM_EINVAL;
-	err = em_efi_sanitize(map, map_size, desc_size, desc_version, work, work_bytes, &table, &n,
-			      stats);
-	if (err)
-		return err;
-	return em_efi_load(em, table, n, options, txn, left, stats);
+	return em_fw_sanitize_load(em, &m, (size_t)(map_size / desc_size), read_desc, efi_wins,
+				   efi_classify, &options, work, work_bytes, stats);
 }
 
 const char *em_efi_type_name(uint32_t type)

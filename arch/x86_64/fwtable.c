@@ -417,3 +417,20 @@ void *em_fw_txn_area(void *work, size_t work_bytes, size_t count, size_t *left)
 	*left = end - p;
 	return (void *)p;
 }
+
+int em_fw_sanitize_load(struct earlymem *em, const void *src, size_t count, em_fw_reader read,
+			em_fw_wins wins, em_fw_classify classify, const void *ctx, void *work,
+			size_t work_bytes, struct em_fw_stats *stats)
+{
+	const struct em_fw_entry *table;
+	size_t n, left;
+	void *txn = em_fw_txn_area(work, work_bytes, count, &left);
+	int err;
+
+	if (!txn)
+		return EM_EINVAL;
+	err = em_fw_sanitize(src, count, read, wins, work, work_bytes, &table, &n, stats);
+	if (err)
+		return err;
+	return em_fw_load(em, table, n, classify, ctx, txn, left, stats);
+}

@@ -48,6 +48,18 @@ int em_fw_load(struct earlymem *em, const struct em_fw_entry *table, size_t n,
 	       em_fw_classify classify, const void *ctx, void *work, size_t work_bytes,
 	       struct em_fw_stats *stats);
 
+/* The e820 classification (RAM is memory, soft reserved is reserved). Also for Multiboot2. */
+void em_fw_e820_classify(const struct em_fw_entry *e, const void *ctx, struct em_fw_class *c);
+
+/*
+ * A one-call loader: sanitizes @count entries (as em_fw_sanitize()) at the
+ * front of @work and loads the table (as em_fw_load()) with the rest of
+ * @work (em_fw_work_bytes(em, count) bytes in all) saving the instance.
+ */
+int em_fw_sanitize_load(struct earlymem *em, const void *src, size_t count, em_fw_reader read,
+			em_fw_wins wins, em_fw_classify classify, const void *ctx, void *work,
+			size_t work_bytes, struct em_fw_stats *stats);
+
 /*
  * The part of a one-call loader's scratch after the sanitized table of
  * @count entries: where the load saves the instance. Sets *@left to its size.

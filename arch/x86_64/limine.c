@@ -63,11 +63,6 @@ static void limine_classify(const struct em_fw_entry *e, const void *ctx, struct
 int em_limine_load_entries(struct earlymem *em, const struct em_limine_entry *const *entries,
 			   size_t count, void *work, size_t work_bytes, struct em_fw_stats *stats)
 {
-	const struct em_fw_entry *table;
-	size_t n, left;
-	void *txn;
-	int err;
-
 	if (stats)
 		*stats = (struct em_fw_stats){ 0 };
 	if ((count && !entries) || count > UINT32_MAX)
@@ -76,14 +71,8 @@ int em_limine_load_entries(struct earlymem *em, const struct em_limine_entry *co
 	for (size_t i = 0; i < count; i++)
 		if (!entries[i])
 			return EM_EINVAL;
-	txn = em_fw_txn_area(work, work_bytes, count, &left);
-	if (!txn)
-		return EM_EINVAL;
-	err = em_fw_sanitize(entries, count, read_entry, limine_wins, work, work_bytes, &table, &n,
-			     stats);
-	if (err)
-		return err;
-	return em_fw_load(em, table, n, limine_classify, NULL, txn, left, stats);
+	return em_fw_sanitize_load(em, entries, count, read_entry, limine_wins, limine_classify,
+				   NULL, work, work_bytes, stats);
 }
 
 int em_limine_load(struct earlymem *em, const void *response, void *work, size_t work_bytes,

@@ -104,18 +104,8 @@ static void read_mmap(const void *src, size_t i, struct em_fw_entry *e)
 static int load_bios(struct earlymem *em, const struct mb2_map *m, void *work, size_t work_bytes,
 		     struct em_fw_stats *stats)
 {
-	const struct em_fw_entry *table;
-	size_t n, left;
-	void *txn = em_fw_txn_area(work, work_bytes, m->count, &left);
-	int err;
-
-	if (!txn)
-		return EM_EINVAL;
-	err = em_fw_sanitize(m, m->count, read_mmap, em_fw_e820_wins, work, work_bytes, &table, &n,
-			     stats);
-	if (err)
-		return err;
-	return em_e820_load(em, table, n, txn, left, stats);
+	return em_fw_sanitize_load(em, m, m->count, read_mmap, em_fw_e820_wins, em_fw_e820_classify,
+				   NULL, work, work_bytes, stats);
 }
 
 size_t em_mb2_work_bytes(const struct earlymem *em, const void *mbi)
