@@ -61,6 +61,18 @@ void setup_em(struct earlymem *em, struct phys_sim *sim)
 	test_log_reset();
 }
 
+void add(struct earlymem *em, uint64_t base, uint64_t size, int node, uint32_t flags)
+{
+	assert_int_equal(em_add_node(em, base, size, node, flags), 0);
+	assert_check(em);
+}
+
+void reserve(struct earlymem *em, uint64_t base, uint64_t size, const char *label)
+{
+	assert_int_equal(em_reserve_label(em, base, size, label), 0);
+	assert_check(em);
+}
+
 int em_setup(void **state)
 {
 	struct earlymem *em = calloc(1, sizeof(*em));

@@ -72,6 +72,10 @@ void setup_em(struct earlymem *em, struct phys_sim *sim);
 		assert_check(em);            \
 	} while (0)
 
+/* em_add_node() / em_reserve_label() that must succeed, then em_check(). */
+void add(struct earlymem *em, uint64_t base, uint64_t size, int node, uint32_t flags);
+void reserve(struct earlymem *em, uint64_t base, uint64_t size, const char *label);
+
 /* cmocka fixtures: *state is a fresh instance on the heap (setup_em(em, NULL)). */
 int em_setup(void **state);
 int em_teardown(void **state);

@@ -16,18 +16,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void add(struct earlymem *em, uint64_t base, uint64_t size, int node, uint32_t flags)
-{
-	assert_int_equal(em_add_node(em, base, size, node, flags), 0);
-	assert_check(em);
-}
-
-static void reserve(struct earlymem *em, uint64_t base, uint64_t size, const char *label)
-{
-	assert_int_equal(em_reserve_label(em, base, size, label), 0);
-	assert_check(em);
-}
-
 static struct em_alloc_req req_of(uint64_t size, uint64_t align)
 {
 	struct em_alloc_req r = {

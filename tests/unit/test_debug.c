@@ -12,18 +12,6 @@
 
 #define N EM_NODE_NONE
 
-static void add(struct earlymem *em, uint64_t base, uint64_t size, int node, uint32_t flags)
-{
-	assert_int_equal(em_add_node(em, base, size, node, flags), 0);
-	assert_check(em);
-}
-
-static void reserve(struct earlymem *em, uint64_t base, uint64_t size, const char *label)
-{
-	assert_int_equal(em_reserve_label(em, base, size, label), 0);
-	assert_check(em);
-}
-
 /* ---- em_init and the setters -------------------------------------------- */
 
 static void assert_default_distances(const struct earlymem *em)

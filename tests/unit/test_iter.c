@@ -13,18 +13,6 @@
 #define N EM_NODE_NONE
 #define MAXR 64
 
-static void add(struct earlymem *em, uint64_t base, uint64_t size, int node, uint32_t flags)
-{
-	assert_int_equal(em_add_node(em, base, size, node, flags), 0);
-	assert_check(em);
-}
-
-static void reserve(struct earlymem *em, uint64_t base, uint64_t size, const char *label)
-{
-	assert_int_equal(em_reserve_label(em, base, size, label), 0);
-	assert_check(em);
-}
-
 struct walk {
 	struct exp_region r[MAXR];
 	uint64_t start_pfn[MAXR], end_pfn[MAXR];
