@@ -61,8 +61,9 @@ UNIT_HDRS := tests/unit/common.h tests/buddy/buddy.h
 UNIT_INC := -Itests/unit -Itests/buddy
 UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
 # The model test also runs against a build with tiny static arrays, so full
-# arrays (EM_ENOSPC) happen all the time.
-SMALL_DEF := -DEM_STATIC_REGIONS=8
+# arrays (EM_ENOSPC) happen all the time, and 16-byte pages, so its handoff
+# releases whole pages inside the model's small address space.
+SMALL_DEF := -DEM_STATIC_REGIONS=8 -DEM_PAGE_SIZE=16
 SM_OBJS := $(LIB_SRCS:%.c=$(B)/small/%.o)
 UNIT_BINS := $(UNIT_NAMES:%=$(B)/host/tests/%) $(B)/small/tests/test_model
 ASAN_BINS := $(UNIT_NAMES:%=$(B)/asan/tests/%) $(B)/asan-small/tests/test_model
@@ -150,6 +151,14 @@ $(B)/asan/tests/%: tests/unit/%.c $(UNIT_COMMON) $(UNIT_HDRS) $(B)/asan/libearly
 	@echo "  CCLD    $@"
 	$(Q)$(CC) $(SANFLAGS) $(CFLAGS) $(UNIT_INC) $< $(UNIT_COMMON) \
 		$(B)/asan/libearlymem.a $(CMOCKA_LIBS) -o $@
+
+# The randomized model test for longer: make model-soak SEEDS=N runs N times
+# the seeds make test runs, in both builds (default and tiny arrays).
+SEEDS ?= 20
+.PHONY: model-soak
+model-soak: deps $(B)/host/tests/test_model $(B)/small/tests/test_model
+	$(Q)EM_MODEL_SOAK=$(SEEDS) tools/run-tests.sh $(B)/host/tests/test_model \
+		$(B)/small/tests/test_model
 
 deps:
 	$(Q)tools/install-deps.sh

@@ -14,6 +14,8 @@
  */
 #include "common.h"
 
+#include <earlymem/handoff.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +146,65 @@ static void compare(const struct model *m, const struct earlymem *em, bool resiz
 	assert_table(&res, exp, n);
 }
 
+/* Free runs: free cells of one memory region (equal attributes), touching. */
+static size_t model_free(const struct model *m, struct exp_region *out)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < SPACE;) {
+		const struct cell *c = &m->c[i];
+		uint32_t j = i + 1;
+
+		if (!c->mem || c->res) {
+			i++;
+			continue;
+		}
+		while (j < SPACE && m->c[j].mem && !m->c[j].res && mem_same(c, &m->c[j]))
+			j++;
+		out[n++] = (struct exp_region){ m->off + i, j - i, c->flags, c->node, NULL };
+		i = j;
+	}
+	return n;
+}
+
+/* The free-range walks, forward and reverse, against the model (no simulated memory). */
+static void compare_free_walks(const struct model *m, const struct earlymem *em)
+{
+	static struct exp_region exp[SPACE];
+	size_t n = model_free(m, exp), k = 0;
+	struct em_iter it;
+
+	em_for_each_free_range(it, em, EM_NODE_ANY, EM_SKIP_FLAGS) {
+		assert_true(k < n);
+		assert_int_equal(it.base, exp[k].base);
+		assert_int_equal(it.size, exp[k].size);
+		assert_int_equal(it.flags, exp[k].flags);
+		assert_int_equal(it.node, exp[k].node);
+		k++;
+	}
+	assert_int_equal(k, n);
+	em_for_each_free_range_rev(it, em, EM_NODE_ANY, EM_SKIP_FLAGS) {
+		assert_true(k > 0);
+		k--;
+		assert_int_equal(it.base, exp[k].base);
+		assert_int_equal(it.size, exp[k].size);
+	}
+	assert_int_equal(k, 0);
+}
+
 static bool resizing;
+
+/*
+ * The fixed budget of make test: (100 + 100 + 60) seeds of STEPS operations,
+ * about 130,000 operations per build (two builds run it). EM_MODEL_SOAK=N
+ * multiplies the seeds.
+ */
+#define STEPS 500u
+static uint64_t soak = 1;
+
+/* Where the run is, for the message on failure. */
+static uint64_t cur_seed, cur_off;
+static unsigned cur_step;
 static uint32_t max_seen; /* largest array max reached */
 
 static bool fits_arrays(const struct model *m)
@@ -164,9 +224,32 @@ static bool eligible(const struct cell *c, uint32_t flags)
 	return !(flags & EM_MIRROR) || (c->flags & EM_MIRROR);
 }
 
+/* Which nodes an allocation may use in one step of its node order. */
+enum node_mode {
+	ANY_NODE,
+	ONLY_NODE,
+	OTHER_NODES,
+	NO_NODE
+};
+
+static bool node_ok(int cell_node, enum node_mode mode, int node)
+{
+	switch (mode) {
+	case ANY_NODE:
+		return true;
+	case ONLY_NODE:
+		return cell_node == node;
+	case OTHER_NODES:
+		return cell_node >= 0 && cell_node != node;
+	default:
+		return cell_node < 0;
+	}
+}
+
 /* The model's answer to an allocation: -1 if nothing fits. */
 static int64_t model_find(const struct model *m, uint64_t size, uint64_t align, uint64_t min,
-			  uint64_t max, int exact_node, uint32_t flags, bool bottom_up)
+			  uint64_t max, enum node_mode mode, int node, uint32_t flags,
+			  bool bottom_up)
 {
 	int64_t best = -1;
 
@@ -178,7 +261,7 @@ static int64_t model_find(const struct model *m, uint64_t size, uint64_t align, 
 			const struct cell *c = &m->c[i + k];
 
 			ok = c->mem && !c->res && eligible(c, flags) && mem_same(c, &m->c[i]) &&
-			     (exact_node < 0 || c->node == exact_node);
+			     node_ok(c->node, mode, node);
 		}
 		if (ok) {
 			best = (int64_t)i;
@@ -187,6 +270,98 @@ static int64_t model_find(const struct model *m, uint64_t size, uint64_t align, 
 		}
 	}
 	return best;
+}
+
+/* ---- the handoff at the end of a run, against the model ---- */
+
+struct call {
+	uint64_t base, size;
+	int node;
+	uint32_t flags;
+};
+
+struct calls {
+	struct call c[SPACE];
+	size_t n;
+};
+
+static void record_range(void *ctx, uint64_t base, uint64_t size, int node, uint32_t flags)
+{
+	struct calls *r = ctx;
+
+	assert_true(r->n < SPACE);
+	r->c[r->n++] = (struct call){ base, size, node, flags };
+}
+
+/*
+ * What em_handoff() must do to the model's memory: node by node (then
+ * memory without a node), each memory region cut by the reservations; free
+ * pieces trimmed to EM_PAGE_SIZE and released (NOMAP never, UNACCEPTED
+ * withheld without its callback).
+ */
+static void check_handoff(const struct model *m, struct earlymem *em)
+{
+	static struct exp_region t[SPACE];
+	static struct calls got, want;
+	const struct em_handoff_ops ops = { .release_range = record_range, .ctx = &got };
+	struct em_handoff_stats st;
+	uint64_t reserved = 0, trimmed = 0, nomap = 0, withheld = 0, released = 0;
+	size_t n = model_table(m, 0, t);
+
+	got.n = want.n = 0;
+	for (int node = 0; node <= NODES; node++) {
+		int nd = node < NODES ? node : EM_NODE_NONE;
+
+		for (size_t k = 0; k < n; k++) {
+			if (t[k].node != nd)
+				continue;
+			for (uint64_t a = t[k].base; a < t[k].base + t[k].size;) {
+				bool res = m->c[a - m->off].res;
+				uint64_t e = a;
+
+				while (e < t[k].base + t[k].size && m->c[e - m->off].res == res)
+					e++;
+				if (res) {
+					reserved += e - a;
+				} else if (t[k].flags & EM_NOMAP) {
+					nomap += e - a;
+				} else {
+					uint64_t lo = a % EM_PAGE_SIZE ?
+							      a - a % EM_PAGE_SIZE + EM_PAGE_SIZE :
+							      a;
+					uint64_t hi = e - e % EM_PAGE_SIZE;
+
+					if (a > EM_ADDR_END - EM_PAGE_SIZE || lo >= hi) {
+						trimmed += e - a;
+					} else {
+						trimmed += (lo - a) + (e - hi);
+						if (t[k].flags & EM_UNACCEPTED) {
+							withheld += hi - lo;
+						} else {
+							released += hi - lo;
+							want.c[want.n++] =
+								(struct call){ lo, hi - lo, nd,
+									       t[k].flags };
+						}
+					}
+				}
+				a = e;
+			}
+		}
+	}
+	assert_int_equal(em_handoff(em, &ops, &st), 0);
+	assert_int_equal(got.n, want.n);
+	for (size_t k = 0; k < got.n; k++) {
+		assert_int_equal(got.c[k].base, want.c[k].base);
+		assert_int_equal(got.c[k].size, want.c[k].size);
+		assert_int_equal(got.c[k].node, want.c[k].node);
+		assert_int_equal(got.c[k].flags, want.c[k].flags);
+	}
+	assert_int_equal(st.released_bytes, released);
+	assert_int_equal(st.reserved_bytes, reserved);
+	assert_int_equal(st.trimmed_bytes, trimmed);
+	assert_int_equal(st.nomap_bytes, nomap);
+	assert_int_equal(st.withheld_bytes, withheld);
 }
 
 static void run(uint64_t seed, uint64_t off, unsigned steps, bool resize)
@@ -208,18 +383,23 @@ static void run(uint64_t seed, uint64_t off, unsigned steps, bool resize)
 		setup_em(&em, NULL);
 	}
 
+	cur_seed = seed;
+	cur_off = off;
 	for (unsigned step = 0; step < steps; step++) {
+		cur_step = step;
 		uint64_t b = rnd_below(SPACE), len = rnd_below(SPACE - b) + (rnd_below(8) == 0);
 		uint64_t base = off + b, small = 1 + rnd_below(24);
 		int node = (int)rnd_below(NODES + 1) - 1;
 		uint32_t flags = (uint32_t)rnd_below(16) & (uint32_t)rnd_below(16);
 		const char *label = labels[rnd_below(4)];
-		int op = (int)rnd_below(11), err = 0, want = 0;
+		int op = (int)rnd_below(15), err = 0, want = 0;
 
 		if (len > SPACE - b)
 			len = SPACE - b; /* past the end of the space at the very top */
-		if (op >= 3 && rnd_below(2))
+		if (op >= 3 && op <= 10 && rnd_below(2))
 			len = small < SPACE - b ? small : SPACE - b;
+		if (resize && (op == 13 || op == 14))
+			op = 10; /* cap and limit would cut the simulated memory the arrays use */
 		saved = m;
 		switch (op) {
 		case 0:
@@ -300,7 +480,8 @@ static void run(uint64_t seed, uint64_t off, unsigned steps, bool resize)
 				.flags = af | (up ? EM_ALLOC_BOTTOM_UP : EM_ALLOC_TOP_DOWN) |
 					 (exact >= 0 ? EM_ALLOC_EXACT_NODE : 0),
 			};
-			int64_t at = model_find(&m, small, align, min, max, exact, af, up);
+			int64_t at = model_find(&m, small, align, min, max,
+						exact >= 0 ? ONLY_NODE : ANY_NODE, exact, af, up);
 
 			if (at < 0) {
 				want = EM_ENOMEM;
@@ -313,6 +494,68 @@ static void run(uint64_t seed, uint64_t off, unsigned steps, bool resize)
 			err = em_alloc_req(&em, &req, &addr);
 			if (!err)
 				assert_int_equal(addr, off + (uint64_t)at);
+			break;
+		}
+		case 11: {
+			/* Preferred node: that node, then the other nodes (one group at the
+			 * default distance), then memory without a node. */
+			uint64_t align = 1ull << rnd_below(4), addr = 0;
+			int pref = (int)rnd_below(NODES);
+			bool up = rnd_below(2);
+			struct em_alloc_req req = {
+				.size = small,
+				.align = align,
+				.max = resize ? off + SPACE : EM_ALLOC_ANYWHERE,
+				.node = pref,
+				.label = label,
+				.flags = up ? EM_ALLOC_BOTTOM_UP : EM_ALLOC_TOP_DOWN,
+			};
+			int64_t at = -1;
+
+			for (enum node_mode mode = ONLY_NODE; at < 0 && mode <= NO_NODE; mode++)
+				at = model_find(&m, small, align, 0, req.max, mode, pref, 0, up);
+			if (at < 0) {
+				want = EM_ENOMEM;
+			} else {
+				for (uint64_t i = (uint64_t)at; i < (uint64_t)at + small; i++)
+					m.c[i].res = true, m.c[i].label = label,
+					m.c[i].res_node = m.c[at].node;
+				want = fits_arrays(&m) ? 0 : EM_ENOSPC;
+			}
+			err = em_alloc_req(&em, &req, &addr);
+			if (!err)
+				assert_int_equal(addr, off + (uint64_t)at);
+			break;
+		}
+		case 12: {
+			uint64_t align = 1ull << rnd_below(5);
+			static struct exp_region t[SPACE];
+			size_t n = model_table(&m, 0, t);
+
+			for (size_t k = 0; k < n; k++) {
+				uint64_t lo = (t[k].base + align - 1) / align * align;
+				uint64_t hi = (t[k].base + t[k].size) / align * align;
+
+				for (uint64_t a = t[k].base; a < t[k].base + t[k].size; a++)
+					if (a < lo || a >= hi)
+						m.c[a - off].mem = false;
+			}
+			err = em_trim(&em, align);
+			break;
+		}
+		case 13:
+			for (uint64_t i = 0; i < SPACE; i++)
+				if (i < b || i >= b + len)
+					m.c[i].mem = false;
+			err = em_cap(&em, base, len);
+			break;
+		case 14: {
+			uint64_t bytes = rnd_below(SPACE + 1), seen = 0;
+
+			for (uint64_t i = 0; i < SPACE; i++)
+				if (m.c[i].mem && seen++ >= bytes)
+					m.c[i].mem = false;
+			em_limit(&em, bytes);
 			break;
 		}
 		default: {
@@ -348,28 +591,33 @@ static void run(uint64_t seed, uint64_t off, unsigned steps, bool resize)
 		if (err)
 			m = saved;
 		compare(&m, &em, resize);
+		if (!resize)
+			compare_free_walks(&m, &em);
 		if (em.memory.max > max_seen)
 			max_seen = em.memory.max;
 		if (em.reserved.max > max_seen)
 			max_seen = em.reserved.max;
 	}
+	cur_step = steps; /* the handoff after the last step */
 	if (resize)
 		sim_fini(&sim);
+	else
+		check_handoff(&m, &em);
 }
 
 static void test_model_at_zero(void **state)
 {
 	(void)state;
-	for (uint64_t seed = 1; seed <= 40; seed++)
-		run(seed, 0, 400, false);
+	for (uint64_t seed = 1; seed <= 100 * soak; seed++)
+		run(seed, 0, STEPS, false);
 }
 
 static void test_model_with_doubling(void **state)
 {
 	(void)state;
 	max_seen = 0;
-	for (uint64_t seed = 2001; seed <= 2030; seed++)
-		run(seed, 0, 400, true);
+	for (uint64_t seed = 2001; seed <= 2000 + 60 * soak; seed++)
+		run(seed, 0, STEPS, true);
 	/* With tiny static arrays the runs must have doubled at least twice. */
 	if (EM_STATIC_REGIONS <= 8)
 		assert_true(max_seen >= 4 * EM_STATIC_REGIONS);
@@ -378,17 +626,30 @@ static void test_model_with_doubling(void **state)
 static void test_model_at_top_of_address_space(void **state)
 {
 	(void)state;
-	for (uint64_t seed = 1001; seed <= 1040; seed++)
-		run(seed, EM_ADDR_END - SPACE, 400, false);
+	for (uint64_t seed = 1001; seed <= 1000 + 100 * soak; seed++)
+		run(seed, EM_ADDR_END - SPACE, STEPS, false);
 }
 
 int main(void)
 {
+	const char *env = getenv("EM_MODEL_SOAK");
+	int failed;
+
+	/* make model-soak SEEDS=N: N times the seeds of make test's fixed budget */
+	if (env && atoi(env) > 0)
+		soak = (uint64_t)atoi(env);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_at_zero),
 		cmocka_unit_test(test_model_at_top_of_address_space),
 		cmocka_unit_test(test_model_with_doubling),
 	};
 
-	return cmocka_run_group_tests_name("test_model", tests, NULL, NULL);
+	failed = cmocka_run_group_tests_name("test_model", tests, NULL, NULL);
+	if (failed)
+		fprintf(stderr,
+			"test_model: failed at seed %llu, offset 0x%llx, step %u: the operations "
+			"of steps 0..%u of that seed (the shortest failing prefix) reproduce it\n",
+			(unsigned long long)cur_seed, (unsigned long long)cur_off, cur_step,
+			cur_step);
+	return failed;
 }
