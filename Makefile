@@ -61,9 +61,10 @@ UNIT_HDRS := tests/unit/common.h tests/buddy/buddy.h
 UNIT_INC := -Itests/unit -Itests/buddy
 UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
 # The model test also runs against a build with tiny static arrays, so full
-# arrays (EM_ENOSPC) happen all the time, and 16-byte pages, so its handoff
-# releases whole pages inside the model's small address space.
-SMALL_DEF := -DEM_STATIC_REGIONS=8 -DEM_PAGE_SIZE=16
+# arrays (EM_ENOSPC) happen all the time, 16-byte pages, so its handoff
+# releases whole pages inside the model's small address space, and doubled
+# storage in chunks of 4 entries, so every operation crosses chunk edges.
+SMALL_DEF := -DEM_STATIC_REGIONS=8 -DEM_PAGE_SIZE=16 -DEM_CHUNK_SHIFT_MAX=2
 SM_OBJS := $(LIB_SRCS:%.c=$(B)/small/%.o)
 UNIT_BINS := $(UNIT_NAMES:%=$(B)/host/tests/%) $(B)/small/tests/test_model
 ASAN_BINS := $(UNIT_NAMES:%=$(B)/asan/tests/%) $(B)/asan-small/tests/test_model
@@ -290,3 +291,6 @@ qemu-test: uefi-deps
 run: uefi-deps
 	$(Q)$(MAKE) --no-print-directory all uefi
 	$(Q)tests/uefi/run --run
+
+# Further rule sets, one file a job: analysis and coverage, fuzzing, benchmarks.
+include $(sort $(wildcard mk/*.mk))

@@ -95,25 +95,40 @@ struct em_region {
 
 /**
  * struct em_array - one sorted, disjoint, maximally merged region array.
- * @regions:    the entries, sorted by base.
+ * @regions:    the storage: @chunks chunks of @csize slots (see
+ *              src/region_array.c); read entry i with em_region_at().
+ * @heads:      per chunk, the slot holding its lowest entry.
  * @cnt:        entries in use.
  * @max:        entries available before the array must double.
  * @total_size: sum of the sizes of all entries.
  * @phys:       physical address of doubled storage (meaningful if @bytes != 0).
  * @bytes:      size of doubled storage, 0 while on the static storage.
  * @name:       "memory" or "reserved".
+ * @csize, @chunks, @shift: the storage layout, fixed by @max.
  *
  * Read it through the iterators and queries; change it only through the API.
  */
 struct em_array {
 	struct em_region *regions;
+	uint32_t *heads;
 	uint32_t cnt;
 	uint32_t max;
 	uint64_t total_size;
 	uint64_t phys;
 	uint64_t bytes;
 	const char *name;
+	uint32_t csize;
+	uint32_t chunks;
+	uint8_t shift;
 };
+
+/**
+ * em_region_at() - entry @i of @a, in address order (0 is the lowest).
+ *
+ * Returns NULL when @i >= @a->cnt. O(1). For reading (dumps, debugging);
+ * change the arrays only through the API.
+ */
+const struct em_region *em_region_at(const struct em_array *a, uint32_t i);
 
 /**
  * struct em_hooks - what the kernel provides. Every hook is optional.
@@ -157,6 +172,8 @@ struct earlymem {
 	/* Two spare entries past max let splits happen before merges. */
 	struct em_region memory_static[EM_STATIC_REGIONS + 2];
 	struct em_region reserved_static[EM_STATIC_REGIONS + 2];
+	uint32_t memory_static_head;
+	uint32_t reserved_static_head;
 };
 
 /* ------------------------------------------------------------------------ */

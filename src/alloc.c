@@ -116,9 +116,12 @@ static uint64_t nodes_present(const struct earlymem *em)
 {
 	uint64_t mask = 0;
 
-	for (uint32_t i = 0; i < em->memory.cnt; i++)
-		if (em->memory.regions[i].node >= 0)
-			mask |= node_bit(em->memory.regions[i].node);
+	for (uint32_t i = 0; i < em->memory.cnt; i++) {
+		int node = em__ra_at(&em->memory, i)->node;
+
+		if (node >= 0)
+			mask |= node_bit(node);
+	}
 	return mask;
 }
 
@@ -251,13 +254,15 @@ int em_alloc_node(struct earlymem *em, uint64_t size, uint64_t align, int node, 
 static int covering_node(const struct em_array *mem, uint64_t base, uint64_t end, bool *unaccepted)
 {
 	uint32_t i = em__ra_find(mem, base);
-	int node = mem->regions[i].node;
+	int node = em__ra_at(mem, i)->node;
 
 	*unaccepted = false;
-	for (; i < mem->cnt && mem->regions[i].base < end; i++) {
-		if (mem->regions[i].node != node)
+	for (; i < mem->cnt && em__ra_at(mem, i)->base < end; i++) {
+		const struct em_region *m = em__ra_at(mem, i);
+
+		if (m->node != node)
 			node = EM_NODE_NONE;
-		if (mem->regions[i].flags & EM_UNACCEPTED)
+		if (m->flags & EM_UNACCEPTED)
 			*unaccepted = true;
 	}
 	return node;

@@ -3,15 +3,28 @@
 #include "internal.h"
 
 static enum em_invariant check_storage(const struct em_array *a,
-				       const struct em_region *static_storage)
+				       const struct em_region *static_storage,
+				       const uint32_t *static_head)
 {
-	if (!a->regions || a->max == 0 || a->cnt > a->max)
+	struct em_layout l;
+
+	if (!a->regions || !a->heads || a->max == 0 || a->cnt > a->max)
 		return EM_INV_STORAGE;
-	if (a->bytes == 0)
-		return a->regions == static_storage && a->max == EM_STATIC_REGIONS ? EM_INV_OK :
-										     EM_INV_STORAGE;
-	if (a->bytes < em__ra_storage_bytes(a->max) || a->phys > EM_ADDR_END - a->bytes)
+	em__ra_layout(a->max, &l);
+	if (a->shift != l.shift || a->csize != l.csize || a->chunks != l.chunks)
 		return EM_INV_STORAGE;
+	if (a->bytes == 0) {
+		if (a->regions != static_storage || a->heads != static_head ||
+		    a->max != EM_STATIC_REGIONS)
+			return EM_INV_STORAGE;
+	} else if (a->bytes < em__ra_storage_bytes(a->max) || a->phys > EM_ADDR_END - a->bytes ||
+		   a->heads != em__ra_storage_heads(a->regions, a->max)) {
+		return EM_INV_STORAGE;
+	}
+	/* Every entry must be found inside its own chunk. */
+	for (uint32_t c = 0; c < a->chunks; c++)
+		if (a->heads[c] >= a->csize)
+			return EM_INV_STORAGE;
 	return EM_INV_OK;
 }
 
@@ -21,7 +34,7 @@ static enum em_invariant check_regions(const struct em_array *a, uint32_t *index
 	uint64_t total = 0;
 
 	for (uint32_t i = 0; i < a->cnt; i++) {
-		const struct em_region *r = &a->regions[i], *prev = i ? r - 1 : NULL;
+		const struct em_region *r = em__ra_at(a, i), *prev = i ? em__ra_at(a, i - 1) : NULL;
 
 		*index = i;
 		if (r->size == 0)
@@ -49,10 +62,10 @@ static bool self_reserved(const struct em_array *res, uint64_t base, uint64_t en
 	uint64_t pos = base;
 
 	for (; pos < end; i++) {
-		if (i >= res->cnt || res->regions[i].base > pos ||
-		    !em__str_equal(res->regions[i].label, EM_LABEL_SELF))
+		if (i >= res->cnt || em__ra_at(res, i)->base > pos ||
+		    !em__str_equal(em__ra_at(res, i)->label, EM_LABEL_SELF))
 			return false;
-		pos = em__end(&res->regions[i]);
+		pos = em__end(em__ra_at(res, i));
 	}
 	return true;
 }
@@ -61,12 +74,13 @@ int em_check(const struct earlymem *em, struct em_check_failure *why)
 {
 	const struct em_array *arrays[2] = { &em->memory, &em->reserved };
 	const struct em_region *statics[2] = { em->memory_static, em->reserved_static };
+	const uint32_t *heads[2] = { &em->memory_static_head, &em->reserved_static_head };
 	struct em_check_failure f = { EM_INV_OK, "memory", 0 };
 
 	/* Each array on its own first: the storage check below reads the reserved array. */
 	for (int k = 0; k < 2 && !f.invariant; k++) {
 		f.array = k ? "reserved" : "memory";
-		f.invariant = check_storage(arrays[k], statics[k]);
+		f.invariant = check_storage(arrays[k], statics[k], heads[k]);
 		if (!f.invariant)
 			f.invariant = check_regions(arrays[k], &f.index);
 	}

@@ -115,7 +115,7 @@ static void dump_array(const struct earlymem *em, const struct em_array *a)
 	}
 	emit(em, &l);
 	for (uint32_t i = 0; i < a->cnt; i++) {
-		put_region(&l, i, &a->regions[i]);
+		put_region(&l, i, em__ra_at(a, i));
 		emit(em, &l);
 	}
 }

@@ -169,9 +169,9 @@ static void walk_region(struct walk *w, const struct em_region *m)
 	uint32_t i = em__ra_find(res, pos);
 
 	while (pos < mend) {
-		const struct em_region *r = &res->regions[i];
+		const struct em_region *r = i < res->cnt ? em__ra_at(res, i) : NULL;
 
-		if (i < res->cnt && r->base <= pos) {
+		if (r && r->base <= pos) {
 			uint64_t e = em__end(r) < mend ? em__end(r) : mend;
 
 			reserved_piece(w, pos, e, m->node, m->flags, r->label);
@@ -179,7 +179,7 @@ static void walk_region(struct walk *w, const struct em_region *m)
 			i++;
 			continue;
 		}
-		uint64_t e = i < res->cnt && r->base < mend ? r->base : mend;
+		uint64_t e = r && r->base < mend ? r->base : mend;
 
 		free_piece(w->ops, w->st, pos, e, m->node, m->flags);
 		pos = e;
@@ -194,21 +194,23 @@ static void walk_nodes(struct walk *w)
 	bool none = false;
 
 	for (uint32_t i = 0; i < mem->cnt; i++) {
-		if (mem->regions[i].node < 0)
+		int node = em__ra_at(mem, i)->node;
+
+		if (node < 0)
 			none = true;
 		else
-			present |= 1ull << mem->regions[i].node;
+			present |= 1ull << node;
 	}
 	for (int node = 0; node < EM_MAX_NODES; node++) {
 		if (!(present & (1ull << node)))
 			continue;
 		for (uint32_t i = 0; i < mem->cnt; i++)
-			if (mem->regions[i].node == node)
-				walk_region(w, &mem->regions[i]);
+			if (em__ra_at(mem, i)->node == node)
+				walk_region(w, em__ra_at(mem, i));
 	}
 	for (uint32_t i = 0; none && i < mem->cnt; i++)
-		if (mem->regions[i].node < 0)
-			walk_region(w, &mem->regions[i]);
+		if (em__ra_at(mem, i)->node < 0)
+			walk_region(w, em__ra_at(mem, i));
 }
 
 /* The memory region holding all of [base, end), or NULL. */
@@ -216,13 +218,13 @@ static const struct em_region *one_region(const struct em_array *mem, uint64_t b
 {
 	uint32_t i = em__ra_find(mem, base);
 
-	if (i < mem->cnt && mem->regions[i].base <= base && em__end(&mem->regions[i]) >= end)
-		return &mem->regions[i];
+	if (i < mem->cnt && em__ra_at(mem, i)->base <= base && em__end(em__ra_at(mem, i)) >= end)
+		return em__ra_at(mem, i);
 	return NULL;
 }
 
 /* Moves @a back onto its static storage; false if it did not fit and was emptied. */
-static bool back_to_static(struct em_array *a, struct em_region *storage)
+static bool back_to_static(struct em_array *a, struct em_region *storage, uint32_t *head)
 {
 	bool fits = a->cnt <= EM_STATIC_REGIONS;
 
@@ -232,7 +234,7 @@ static bool back_to_static(struct em_array *a, struct em_region *storage)
 		a->cnt = 0;
 		a->total_size = 0;
 	}
-	em__ra_move(a, storage, EM_STATIC_REGIONS, 0, 0);
+	em__ra_move(a, storage, head, EM_STATIC_REGIONS, 0, 0);
 	return fits;
 }
 
@@ -262,8 +264,9 @@ static void discard(struct walk *w)
 	 * Late frees need both arrays: to check the reservation and to find the
 	 * node of the pages. If either had to be emptied, they are refused.
 	 */
-	em->no_late_free = !back_to_static(&em->memory, em->memory_static);
-	em->no_late_free |= !back_to_static(&em->reserved, em->reserved_static);
+	em->no_late_free = !back_to_static(&em->memory, em->memory_static, &em->memory_static_head);
+	em->no_late_free |=
+		!back_to_static(&em->reserved, em->reserved_static, &em->reserved_static_head);
 	/* The storage is the page allocator's now: a late free must not release it again. */
 	for (unsigned i = 0; i < w->nself && !em->no_late_free; i++) {
 		const struct em_span *s = &w->self[i];
@@ -355,8 +358,8 @@ static void release_freed(struct earlymem *em, uint64_t base, uint64_t end)
 	const struct em_array *mem = &em->memory, *res = &em->reserved;
 	struct em_handoff_stats scratch;
 
-	for (uint32_t i = em__ra_find(mem, base); i < mem->cnt && mem->regions[i].base < end; i++) {
-		const struct em_region *m = &mem->regions[i];
+	for (uint32_t i = em__ra_find(mem, base); i < mem->cnt; i++) {
+		const struct em_region *m = em__ra_at(mem, i);
 		uint64_t lo = base & ~PAGE_MASK, hi = end > (EM_ADDR_END & ~PAGE_MASK) ?
 							      EM_ADDR_END & ~PAGE_MASK :
 							      (end + PAGE_MASK) & ~PAGE_MASK;
@@ -364,17 +367,19 @@ static void release_freed(struct earlymem *em, uint64_t base, uint64_t end)
 		uint64_t stop = hi < em__end(m) ? hi : em__end(m);
 		uint32_t r = em__ra_find(res, pos);
 
+		if (m->base >= end)
+			break;
 		if (m->flags & EM_NOMAP)
 			continue;
 		while (pos < stop) {
 			uint64_t gap_end = stop;
 
-			if (r < res->cnt && res->regions[r].base <= pos) {
-				pos = em__end(&res->regions[r++]);
+			if (r < res->cnt && em__ra_at(res, r)->base <= pos) {
+				pos = em__end(em__ra_at(res, r++));
 				continue;
 			}
-			if (r < res->cnt && res->regions[r].base < stop)
-				gap_end = res->regions[r].base;
+			if (r < res->cnt && em__ra_at(res, r)->base < stop)
+				gap_end = em__ra_at(res, r)->base;
 			/* Whole pages of the gap; partial pages stay unreleased. */
 			em__memzero(&scratch, sizeof(scratch));
 			uint64_t first = (pos + PAGE_MASK) & ~PAGE_MASK,

@@ -2,22 +2,18 @@
 /* Setting up an instance: init, hooks, direction, limit, node distances. */
 #include "internal.h"
 
-static void init_array(struct em_array *a, struct em_region *storage, const char *name)
+static void init_array(struct em_array *a, struct em_region *storage, uint32_t *head,
+		       const char *name)
 {
-	a->regions = storage;
-	a->cnt = 0;
-	a->max = EM_STATIC_REGIONS;
-	a->total_size = 0;
-	a->phys = 0;
-	a->bytes = 0;
+	em__ra_init(a, storage, head, EM_STATIC_REGIONS);
 	a->name = name;
 }
 
 void em_init(struct earlymem *em)
 {
 	em__memzero(em, sizeof(*em));
-	init_array(&em->memory, em->memory_static, "memory");
-	init_array(&em->reserved, em->reserved_static, "reserved");
+	init_array(&em->memory, em->memory_static, &em->memory_static_head, "memory");
+	init_array(&em->reserved, em->reserved_static, &em->reserved_static_head, "reserved");
 	em->current_limit = EM_ALLOC_ANYWHERE;
 	for (int i = 0; i < EM_MAX_NODES; i++)
 		for (int j = 0; j < EM_MAX_NODES; j++)

@@ -64,10 +64,35 @@ static inline bool em__same_attrs(const struct em_region *a, const struct em_reg
  *
  * Everything else reaches region storage only through these functions, so
  * the representation can change without touching allocation, iteration or
- * the loaders. Storage always holds max + 2 entries: the two spares let an
- * attribute change split before it merges.
+ * the loaders. Storage always holds at least max + 2 entries: the two
+ * spares let an attribute change split before it merges.
  */
 
+/* Storage layout for an array of @max entries. */
+struct em_layout {
+	unsigned shift;	 /* entry i is in chunk i >> shift */
+	uint32_t csize;	 /* slots per chunk */
+	uint32_t chunks; /* chunks * csize >= max + 2 */
+};
+
+/* Entry @i (i < storage size). O(1): see region_array.c for the layout. */
+static inline struct em_region *em__ra_at(const struct em_array *a, uint32_t i)
+{
+	uint32_t c = i >> a->shift, first = c << a->shift;
+	uint32_t slot = a->heads[c] + (i - first);
+
+	if (slot >= a->csize)
+		slot -= a->csize;
+	return &a->regions[first + slot];
+}
+
+void em__ra_layout(uint32_t max, struct em_layout *l);
+/* Storage in bytes for an array of @max entries (page-rounded). */
+uint64_t em__ra_storage_bytes(uint32_t max);
+/* Where the chunk heads live in storage for @max entries (after the slots). */
+uint32_t *em__ra_storage_heads(struct em_region *storage, uint32_t max);
+/* An empty array of @max entries on @storage (static storage: em_init()). */
+void em__ra_init(struct em_array *a, struct em_region *storage, uint32_t *heads, uint32_t max);
 /* Index of the first region whose end is above @addr (cnt if none). */
 uint32_t em__ra_find(const struct em_array *a, uint64_t addr);
 /* Inserts @r at index @i (capacity checked by the caller). */
@@ -80,11 +105,13 @@ void em__ra_split(struct em_array *a, uint32_t i, uint64_t at);
 void em__ra_set_bounds(struct em_array *a, uint32_t i, uint64_t base, uint64_t end);
 /* Merges region @i with @i + 1 if they touch and have equal attributes. */
 bool em__ra_merge_next(struct em_array *a, uint32_t i);
-/* Moves the array onto @storage (room for @max + 2 entries). */
-void em__ra_move(struct em_array *a, struct em_region *storage, uint32_t max, uint64_t phys,
-		 uint64_t bytes);
-/* Storage in bytes for an array of @max entries (page-rounded). */
-uint64_t em__ra_storage_bytes(uint32_t max);
+/* Moves the array onto @storage/@heads laid out for @max entries. */
+void em__ra_move(struct em_array *a, struct em_region *storage, uint32_t *heads, uint32_t max,
+		 uint64_t phys, uint64_t bytes);
+/* Copies the cnt entries, in order, to @out. */
+void em__ra_copy_out(const struct em_array *a, struct em_region *out);
+/* Writes cnt entries from @in back over the array's storage (after em__ra_copy_out). */
+void em__ra_restore(struct em_array *a, const struct em_region *in);
 
 /*
  * ---- ranges.c: range algebra on one array ----

@@ -45,8 +45,8 @@ void em__iter_init(struct em_iter *it, const struct earlymem *em, enum em_iter_k
 		uint32_t m = hi ? em__ra_find(mem, hi - 1) : 0;
 		uint32_t r = hi ? em__ra_find(res, hi - 1) : 0;
 
-		it->mi_ = m < mem->cnt && mem->regions[m].base < hi ? m + 1 : m;
-		it->ri_ = r < res->cnt && res->regions[r].base < hi ? r + 1 : r;
+		it->mi_ = m < mem->cnt && em__ra_at(mem, m)->base < hi ? m + 1 : m;
+		it->ri_ = r < res->cnt && em__ra_at(res, r)->base < hi ? r + 1 : r;
 		it->cursor_ = hi;
 	} else {
 		it->mi_ = em__ra_find(kind == EM_ITER_RESERVED ? res : mem, lo);
@@ -76,7 +76,7 @@ void em_iter_init(struct em_iter *it, const struct earlymem *em, enum em_iter_ki
 static bool next_region(struct em_iter *it, const struct em_array *a, bool filter)
 {
 	while (it->mi_ < a->cnt) {
-		const struct em_region *r = &a->regions[it->mi_++];
+		const struct em_region *r = em__ra_at(a, it->mi_++);
 
 		if (filter && !eligible(it, r))
 			continue;
@@ -111,7 +111,7 @@ static bool next_free(struct em_iter *it)
 	const struct em_array *mem = &it->em_->memory, *res = &it->em_->reserved;
 
 	while (it->mi_ < mem->cnt) {
-		const struct em_region *m = &mem->regions[it->mi_];
+		const struct em_region *m = em__ra_at(mem, it->mi_);
 		uint64_t start, end;
 
 		if (m->base >= it->hi_)
@@ -122,15 +122,15 @@ static bool next_free(struct em_iter *it)
 			it->mi_++;
 			continue;
 		}
-		while (it->ri_ < res->cnt && em__end(&res->regions[it->ri_]) <= start)
+		while (it->ri_ < res->cnt && em__end(em__ra_at(res, it->ri_)) <= start)
 			it->ri_++;
-		if (it->ri_ < res->cnt && res->regions[it->ri_].base <= start) {
+		if (it->ri_ < res->cnt && em__ra_at(res, it->ri_)->base <= start) {
 			/* start is reserved: continue after that reservation */
-			it->cursor_ = em__end(&res->regions[it->ri_]);
+			it->cursor_ = em__end(em__ra_at(res, it->ri_));
 			continue;
 		}
-		if (it->ri_ < res->cnt && res->regions[it->ri_].base < end)
-			end = res->regions[it->ri_].base;
+		if (it->ri_ < res->cnt && em__ra_at(res, it->ri_)->base < end)
+			end = em__ra_at(res, it->ri_)->base;
 		yield(it, start, end, m);
 		it->label = NULL;
 		it->cursor_ = end;
@@ -144,7 +144,7 @@ static bool next_free_rev(struct em_iter *it)
 	const struct em_array *mem = &it->em_->memory, *res = &it->em_->reserved;
 
 	while (it->mi_ > 0) {
-		const struct em_region *m = &mem->regions[it->mi_ - 1];
+		const struct em_region *m = em__ra_at(mem, it->mi_ - 1);
 		uint64_t start, end;
 
 		if (em__end(m) <= it->lo_)
@@ -155,15 +155,15 @@ static bool next_free_rev(struct em_iter *it)
 			it->mi_--;
 			continue;
 		}
-		while (it->ri_ > 0 && res->regions[it->ri_ - 1].base >= end)
+		while (it->ri_ > 0 && em__ra_at(res, it->ri_ - 1)->base >= end)
 			it->ri_--;
-		if (it->ri_ > 0 && em__end(&res->regions[it->ri_ - 1]) >= end) {
+		if (it->ri_ > 0 && em__end(em__ra_at(res, it->ri_ - 1)) >= end) {
 			/* end - 1 is reserved: continue below that reservation */
-			it->cursor_ = res->regions[it->ri_ - 1].base;
+			it->cursor_ = em__ra_at(res, it->ri_ - 1)->base;
 			continue;
 		}
-		if (it->ri_ > 0 && em__end(&res->regions[it->ri_ - 1]) > start)
-			start = em__end(&res->regions[it->ri_ - 1]);
+		if (it->ri_ > 0 && em__end(em__ra_at(res, it->ri_ - 1)) > start)
+			start = em__end(em__ra_at(res, it->ri_ - 1));
 		yield(it, start, end, m);
 		it->label = NULL;
 		it->cursor_ = start;

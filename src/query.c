@@ -6,8 +6,9 @@
 static const struct em_region *containing(const struct em_array *a, uint64_t addr)
 {
 	uint32_t i = em__ra_find(a, addr);
+	const struct em_region *r = i < a->cnt ? em__ra_at(a, i) : NULL;
 
-	return i < a->cnt && a->regions[i].base <= addr ? &a->regions[i] : NULL;
+	return r && r->base <= addr ? r : NULL;
 }
 
 bool em_is_memory(const struct earlymem *em, uint64_t addr)
@@ -93,8 +94,8 @@ int em_memory_bounds(const struct earlymem *em, uint64_t *lowest, uint64_t *end)
 
 	if (mem->cnt == 0)
 		return EM_ENOENT;
-	*lowest = mem->regions[0].base;
-	*end = em__end(&mem->regions[mem->cnt - 1]);
+	*lowest = em__ra_at(mem, 0)->base;
+	*end = em__end(em__ra_at(mem, mem->cnt - 1));
 	return 0;
 }
 
@@ -109,7 +110,7 @@ int em_trim(struct earlymem *em, uint64_t align)
 	if (!em__is_pow2(align))
 		return EM_EINVAL;
 	while (i < mem->cnt) {
-		const struct em_region *r = &mem->regions[i];
+		const struct em_region *r = em__ra_at(mem, i);
 		uint64_t end = em__end(r) & ~mask;
 		uint64_t base = r->base;
 
@@ -151,7 +152,7 @@ void em_limit(struct earlymem *em, uint64_t bytes)
 	if (em->retired)
 		return; /* memory belongs to the page allocator now */
 	for (uint32_t i = 0; i < mem->cnt; i++) {
-		const struct em_region *r = &mem->regions[i];
+		const struct em_region *r = em__ra_at(mem, i);
 
 		if (r->size >= left) {
 			em__remove_apply(mem, r->base + left, EM_ADDR_END);

@@ -27,18 +27,18 @@ static bool next_gap(const struct em_array *a, uint64_t *pos, uint64_t end, uint
 		     struct gap *g)
 {
 	while (*pos < end) {
-		const struct em_region *r = &a->regions[*k];
+		const struct em_region *r = *k < a->cnt ? em__ra_at(a, *k) : NULL;
 
-		if (*k < a->cnt && r->base <= *pos) {
+		if (r && r->base <= *pos) {
 			*pos = em__end(r);
 			(*k)++;
 			continue;
 		}
 		g->base = *pos;
-		g->end = (*k < a->cnt && r->base < end) ? r->base : end;
+		g->end = r && r->base < end ? r->base : end;
 		g->k = *k;
-		g->left = *k > 0 && em__end(&a->regions[*k - 1]) == g->base;
-		g->right = *k < a->cnt && r->base == g->end;
+		g->left = *k > 0 && em__end(em__ra_at(a, *k - 1)) == g->base;
+		g->right = r && r->base == g->end;
 		*pos = g->end;
 		return true;
 	}
@@ -47,13 +47,13 @@ static bool next_gap(const struct em_array *a, uint64_t *pos, uint64_t end, uint
 
 static bool joins_left(const struct em_array *a, const struct gap *g, const struct em_region *attrs)
 {
-	return g->left && em__same_attrs(&a->regions[g->k - 1], attrs);
+	return g->left && em__same_attrs(em__ra_at(a, g->k - 1), attrs);
 }
 
 static bool joins_right(const struct em_array *a, const struct gap *g,
 			const struct em_region *attrs)
 {
-	return g->right && em__same_attrs(&a->regions[g->k], attrs);
+	return g->right && em__same_attrs(em__ra_at(a, g->k), attrs);
 }
 
 uint64_t em__add_count(const struct em_array *a, uint64_t base, uint64_t end,
@@ -91,14 +91,14 @@ void em__add_apply(struct em_array *a, uint64_t base, uint64_t end, const struct
 
 		if (l && r) {
 			/* Region k - 1 absorbs the gap and region k. */
-			pos = em__end(&a->regions[g.k]);
-			em__ra_set_bounds(a, g.k - 1, a->regions[g.k - 1].base, pos);
+			pos = em__end(em__ra_at(a, g.k));
+			em__ra_set_bounds(a, g.k - 1, em__ra_at(a, g.k - 1)->base, pos);
 			em__ra_delete(a, g.k, 1);
 			k = g.k;
 		} else if (l) {
-			em__ra_set_bounds(a, g.k - 1, a->regions[g.k - 1].base, g.end);
+			em__ra_set_bounds(a, g.k - 1, em__ra_at(a, g.k - 1)->base, g.end);
 		} else if (r) {
-			em__ra_set_bounds(a, g.k, g.base, em__end(&a->regions[g.k]));
+			em__ra_set_bounds(a, g.k, g.base, em__end(em__ra_at(a, g.k)));
 		}
 	}
 
@@ -119,12 +119,12 @@ uint64_t em__remove_count(const struct em_array *a, uint64_t base, uint64_t end)
 	uint32_t i = em__ra_find(a, base);
 	uint64_t cnt = a->cnt;
 
-	if (i < a->cnt && a->regions[i].base < base) {
-		if (em__end(&a->regions[i]) > end)
+	if (i < a->cnt && em__ra_at(a, i)->base < base) {
+		if (em__end(em__ra_at(a, i)) > end)
 			return cnt + 1; /* one region splits around the hole */
 		i++;
 	}
-	for (; i < a->cnt && em__end(&a->regions[i]) <= end; i++)
+	for (; i < a->cnt && em__end(em__ra_at(a, i)) <= end; i++)
 		cnt--;
 	return cnt;
 }
@@ -133,23 +133,23 @@ void em__remove_apply(struct em_array *a, uint64_t base, uint64_t end)
 {
 	uint32_t i = em__ra_find(a, base), j;
 
-	if (i < a->cnt && a->regions[i].base < base) {
-		struct em_region *r = &a->regions[i];
-		uint64_t rend = em__end(r);
+	if (i < a->cnt && em__ra_at(a, i)->base < base) {
+		/* Copies: a split moves entries, so no pointer survives it. */
+		uint64_t rbase = em__ra_at(a, i)->base, rend = em__end(em__ra_at(a, i));
 
 		if (rend > end) {
 			em__ra_split(a, i, end);
-			em__ra_set_bounds(a, i, r->base, base);
+			em__ra_set_bounds(a, i, rbase, base);
 			return;
 		}
-		em__ra_set_bounds(a, i, r->base, base);
+		em__ra_set_bounds(a, i, rbase, base);
 		i++;
 	}
-	for (j = i; j < a->cnt && em__end(&a->regions[j]) <= end; j++)
+	for (j = i; j < a->cnt && em__end(em__ra_at(a, j)) <= end; j++)
 		;
 	em__ra_delete(a, i, j - i);
-	if (i < a->cnt && a->regions[i].base < end)
-		em__ra_set_bounds(a, i, end, em__end(&a->regions[i]));
+	if (i < a->cnt && em__ra_at(a, i)->base < end)
+		em__ra_set_bounds(a, i, end, em__end(em__ra_at(a, i)));
 }
 
 /* The attributes region @r would have after @op. */
@@ -189,7 +189,7 @@ uint64_t em__attr_count(const struct em_array *a, uint64_t base, uint64_t end,
 	uint64_t splits = 0;
 	struct merge_counter mc = { 0 };
 
-	while (j < a->cnt && a->regions[j].base < end)
+	while (j < a->cnt && em__ra_at(a, j)->base < end)
 		j++;
 	if (i == j)
 		return a->cnt; /* no memory in the range */
@@ -197,7 +197,7 @@ uint64_t em__attr_count(const struct em_array *a, uint64_t base, uint64_t end,
 	/* Walk the result from the left neighbour to the right neighbour. */
 	k = i > 0 ? i - 1 : i;
 	for (; k < a->cnt && k <= j; k++) {
-		const struct em_region *r = &a->regions[k];
+		const struct em_region *r = em__ra_at(a, k);
 		struct em_region n = changed_attrs(r, op);
 		uint64_t rb = r->base, re = em__end(r);
 
@@ -225,23 +225,23 @@ void em__attr_apply(struct em_array *a, uint64_t base, uint64_t end, const struc
 {
 	uint32_t i = em__ra_find(a, base), j;
 
-	if (i < a->cnt && a->regions[i].base < base) {
-		struct em_region n = changed_attrs(&a->regions[i], op);
+	if (i < a->cnt && em__ra_at(a, i)->base < base) {
+		struct em_region n = changed_attrs(em__ra_at(a, i), op);
 
-		if (!em__same_attrs(&a->regions[i], &n)) {
+		if (!em__same_attrs(em__ra_at(a, i), &n)) {
 			em__ra_split(a, i, base);
 			i++;
 		}
 	}
-	for (j = i; j < a->cnt && a->regions[j].base < end; j++) {
-		struct em_region *r = &a->regions[j];
+	for (j = i; j < a->cnt && em__ra_at(a, j)->base < end; j++) {
+		struct em_region *r = em__ra_at(a, j);
 		struct em_region n = changed_attrs(r, op);
 
 		if (em__same_attrs(r, &n))
 			continue;
 		if (em__end(r) > end)
 			em__ra_split(a, j, end);
-		r = &a->regions[j];
+		r = em__ra_at(a, j);
 		r->flags = n.flags;
 		r->node = n.node;
 	}
@@ -258,9 +258,9 @@ bool em__covered(const struct em_array *a, uint64_t base, uint64_t end)
 	uint64_t pos = base;
 
 	while (pos < end) {
-		if (i >= a->cnt || a->regions[i].base > pos)
+		if (i >= a->cnt || em__ra_at(a, i)->base > pos)
 			return false;
-		pos = em__end(&a->regions[i++]);
+		pos = em__end(em__ra_at(a, i++));
 	}
 	return true;
 }
@@ -269,5 +269,5 @@ bool em__intersects(const struct em_array *a, uint64_t base, uint64_t end)
 {
 	uint32_t i = em__ra_find(a, base);
 
-	return i < a->cnt && a->regions[i].base < end;
+	return i < a->cnt && em__ra_at(a, i)->base < end;
 }

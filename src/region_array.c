@@ -1,9 +1,145 @@
 // SPDX-License-Identifier: MIT
 /*
- * Storage of one region array: a flat array sorted by base, with binary
- * search to find a position and one memmove per insert or delete.
+ * Storage of one region array: a tiered vector.
+ *
+ * The entries live in chunks of csize slots. Every chunk before the last
+ * one in use is full, so entry i is in chunk i >> shift at position
+ * i - (chunk << shift), and reading any entry is O(1). Each chunk is a
+ * ring: its entries start at slot heads[chunk] and wrap around. That makes
+ * adding or taking an entry at either end of a chunk O(1), so:
+ *
+ *   insert at i: open a gap inside i's chunk by moving whichever side of
+ *   i is shorter; if the chunk was full, its last entry moves to the front
+ *   of the next chunk, whose last entry moves on, and so on to the last
+ *   chunk: O(csize / 2 + chunks) entries touched instead of O(cnt).
+ *
+ *   delete at i: the same in reverse, each later chunk passing its first
+ *   entry back to the end of the chunk before it.
+ *
+ * The static storage inside the instance (and any array of at most
+ * EM_STATIC_REGIONS entries) is a single ring of max + 2 slots; its shift
+ * is 31 so that every index falls into chunk 0. Doubled storage uses
+ * power-of-two chunks of about 4 * sqrt(max) slots, which balances the two
+ * costs above; its heads follow the slots in the same storage block.
  */
 #include "internal.h"
+
+/* Shift of a single-chunk array: index >> 31 is 0 for every valid index. */
+#define ONE_CHUNK_SHIFT 31
+
+void em__ra_layout(uint32_t max, struct em_layout *l)
+{
+	unsigned log2 = 0;
+
+	if (max <= EM_STATIC_REGIONS) {
+		l->shift = ONE_CHUNK_SHIFT;
+		l->csize = max + 2;
+		l->chunks = 1;
+		return;
+	}
+	while (log2 < 32 && (1ull << log2) < max)
+		log2++;
+	/* csize = 2^shift ~ 4 * sqrt(max), but never above EM_CHUNK_SHIFT_MAX. */
+	l->shift = 2 + (log2 + 1) / 2;
+	if (l->shift > EM_CHUNK_SHIFT_MAX)
+		l->shift = EM_CHUNK_SHIFT_MAX;
+	l->csize = 1u << l->shift;
+	l->chunks = (uint32_t)(((uint64_t)max + 2 + l->csize - 1) >> l->shift);
+}
+
+uint64_t em__ra_storage_bytes(uint32_t max)
+{
+	struct em_layout l;
+	uint64_t bytes;
+
+	em__ra_layout(max, &l);
+	bytes = (uint64_t)l.chunks * l.csize * sizeof(struct em_region) +
+		(uint64_t)l.chunks * sizeof(uint32_t);
+	return (bytes + EM_PAGE_SIZE - 1) & ~(uint64_t)(EM_PAGE_SIZE - 1);
+}
+
+uint32_t *em__ra_storage_heads(struct em_region *storage, uint32_t max)
+{
+	struct em_layout l;
+
+	em__ra_layout(max, &l);
+	return (uint32_t *)(storage + (uint64_t)l.chunks * l.csize);
+}
+
+/* ---- one chunk as a ring ---- */
+
+struct chunk {
+	struct em_region *slot;
+	uint32_t *head;
+	uint32_t size;
+};
+
+static struct chunk chunk_of(const struct em_array *a, uint32_t c)
+{
+	return (struct chunk){
+		.slot = a->regions + ((uint64_t)c << a->shift),
+		.head = &a->heads[c],
+		.size = a->csize,
+	};
+}
+
+/* Entry @j of the chunk (0 is its lowest). */
+static struct em_region *entry(const struct chunk *k, uint32_t j)
+{
+	uint32_t s = *k->head + j;
+
+	return &k->slot[s >= k->size ? s - k->size : s];
+}
+
+/* Moves entries [from, to) one place down: entry j becomes entry j - 1. */
+static void move_down(const struct chunk *k, uint32_t from, uint32_t to)
+{
+	for (uint32_t j = from; j < to; j++)
+		*entry(k, j - 1) = *entry(k, j);
+}
+
+/* Moves entries [from, to) one place up: entry j becomes entry j + 1. */
+static void move_up(const struct chunk *k, uint32_t from, uint32_t to)
+{
+	for (uint32_t j = to; j > from; j--)
+		*entry(k, j) = *entry(k, j - 1);
+}
+
+/* The ring starts one slot earlier (a free slot when the chunk is not full). */
+static void head_back(const struct chunk *k)
+{
+	*k->head = *k->head ? *k->head - 1 : k->size - 1;
+}
+
+static void head_forward(const struct chunk *k)
+{
+	*k->head = *k->head + 1 == k->size ? 0 : *k->head + 1;
+}
+
+/* Inserts @r as entry @j of a chunk holding @n < size entries. */
+static void chunk_insert(const struct chunk *k, uint32_t n, uint32_t j, const struct em_region *r)
+{
+	if (j < n - j) {
+		head_back(k);
+		move_down(k, 1, j + 1);
+	} else {
+		move_up(k, j, n);
+	}
+	*entry(k, j) = *r;
+}
+
+/* Deletes entry @j of a chunk holding @n entries. */
+static void chunk_delete(const struct chunk *k, uint32_t n, uint32_t j)
+{
+	if (j < n - 1 - j) {
+		move_up(k, 0, j);
+		head_forward(k);
+	} else {
+		move_down(k, j + 1, n);
+	}
+}
+
+/* ---- the array ---- */
 
 uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 {
@@ -13,7 +149,7 @@ uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (em__end(&a->regions[mid]) > addr)
+		if (em__end(em__ra_at(a, mid)) > addr)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -23,37 +159,98 @@ uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 
 void em__ra_insert(struct em_array *a, uint32_t i, const struct em_region *r)
 {
+	uint32_t c = i >> a->shift, last = a->cnt >> a->shift;
+	struct chunk k = chunk_of(a, c);
+	struct em_region carry;
+
 	EM_BUG_ON(a->cnt >= a->max + 2 || i > a->cnt);
-	em__memmove(&a->regions[i + 1], &a->regions[i], (a->cnt - i) * sizeof(*r));
-	a->regions[i] = *r;
+	if (c == last) {
+		chunk_insert(&k, a->cnt - (c << a->shift), i - (c << a->shift), r);
+	} else {
+		/* Chunk c is full: its last entry goes on to the next chunk. */
+		carry = *entry(&k, k.size - 1);
+		chunk_insert(&k, k.size - 1, i - (c << a->shift), r);
+		while (++c <= last) {
+			struct em_region *first;
+
+			k = chunk_of(a, c);
+			/*
+			 * The slot before the head holds the last entry of a
+			 * full chunk (it moves on), or is free in the last one.
+			 */
+			head_back(&k);
+			first = entry(&k, 0);
+			if (c < last) {
+				struct em_region out = *first;
+
+				*first = carry;
+				carry = out;
+			} else {
+				*first = carry;
+			}
+		}
+	}
 	a->cnt++;
 	a->total_size += r->size;
 }
 
+/* Deletes entry @i, the chunks after it each passing their first entry back. */
+static void delete_one(struct em_array *a, uint32_t i)
+{
+	uint32_t c = i >> a->shift, last = (a->cnt - 1) >> a->shift;
+	struct chunk k = chunk_of(a, c);
+	uint32_t n = c == last ? a->cnt - (c << a->shift) : k.size;
+
+	chunk_delete(&k, n, i - (c << a->shift));
+	while (++c <= last) {
+		struct chunk next = chunk_of(a, c);
+
+		*entry(&k, k.size - 1) = *entry(&next, 0);
+		head_forward(&next);
+		k = next;
+	}
+	a->cnt--;
+}
+
 void em__ra_delete(struct em_array *a, uint32_t i, uint32_t n)
 {
-	EM_BUG_ON(i + n > a->cnt);
+	uint32_t chunks_after;
+
+	EM_BUG_ON(i + n > a->cnt || n > a->cnt);
+	if (n == 0)
+		return;
 	for (uint32_t k = i; k < i + n; k++)
-		a->total_size -= a->regions[k].size;
-	em__memmove(&a->regions[i], &a->regions[i + n], (a->cnt - i - n) * sizeof(a->regions[0]));
+		a->total_size -= em__ra_at(a, k)->size;
+	chunks_after = ((a->cnt - 1) >> a->shift) - (i >> a->shift);
+	/*
+	 * One at a time costs about (csize / 2 + chunks) per entry; closing the
+	 * gap by copying every later entry n places down costs cnt - i - n.
+	 */
+	if ((uint64_t)n * (a->csize / 2 + chunks_after) <= a->cnt - i - n) {
+		while (n--)
+			delete_one(a, i);
+		return;
+	}
+	for (uint32_t k = i; k + n < a->cnt; k++)
+		*em__ra_at(a, k) = *em__ra_at(a, k + n);
 	a->cnt -= n;
 }
 
 void em__ra_split(struct em_array *a, uint32_t i, uint64_t at)
 {
-	struct em_region right = a->regions[i];
+	struct em_region *left = em__ra_at(a, i), right = *left;
 
 	EM_BUG_ON(at <= right.base || at >= em__end(&right));
 	right.size = em__end(&right) - at;
 	right.base = at;
-	a->regions[i].size -= right.size;
+	left->size -= right.size;
 	a->total_size -= right.size; /* em__ra_insert adds it back */
 	em__ra_insert(a, i + 1, &right);
 }
 
 void em__ra_set_bounds(struct em_array *a, uint32_t i, uint64_t base, uint64_t end)
 {
-	struct em_region *r = &a->regions[i];
+	struct em_region *r = em__ra_at(a, i);
 
 	EM_BUG_ON(end <= base);
 	a->total_size -= r->size;
@@ -67,7 +264,7 @@ bool em__ra_merge_next(struct em_array *a, uint32_t i)
 	if (i + 1 >= a->cnt)
 		return false;
 
-	struct em_region *l = &a->regions[i], *r = &a->regions[i + 1];
+	struct em_region *l = em__ra_at(a, i), *r = em__ra_at(a, i + 1);
 
 	if (em__end(l) != r->base || !em__same_attrs(l, r))
 		return false;
@@ -77,20 +274,63 @@ bool em__ra_merge_next(struct em_array *a, uint32_t i)
 	return true;
 }
 
-void em__ra_move(struct em_array *a, struct em_region *storage, uint32_t max, uint64_t phys,
-		 uint64_t bytes)
+/* Lays the array out on fresh storage: heads 0, so entry i is in slot i. */
+static void set_storage(struct em_array *a, struct em_region *storage, uint32_t *heads,
+			uint32_t max)
+{
+	struct em_layout l;
+
+	em__ra_layout(max, &l);
+	for (uint32_t c = 0; c < l.chunks; c++)
+		heads[c] = 0;
+	a->regions = storage;
+	a->heads = heads;
+	a->max = max;
+	a->shift = (uint8_t)l.shift;
+	a->csize = l.csize;
+	a->chunks = l.chunks;
+}
+
+void em__ra_move(struct em_array *a, struct em_region *storage, uint32_t *heads, uint32_t max,
+		 uint64_t phys, uint64_t bytes)
 {
 	EM_BUG_ON(max < a->cnt);
-	em__memmove(storage, a->regions, a->cnt * sizeof(*storage));
-	a->regions = storage;
-	a->max = max;
+	/* The new storage never overlaps the old: copy in order, then switch. */
+	for (uint32_t i = 0; i < a->cnt; i++)
+		storage[i] = *em__ra_at(a, i);
+	set_storage(a, storage, heads, max);
 	a->phys = phys;
 	a->bytes = bytes;
 }
 
-uint64_t em__ra_storage_bytes(uint32_t max)
+void em__ra_init(struct em_array *a, struct em_region *storage, uint32_t *heads, uint32_t max)
 {
-	uint64_t bytes = ((uint64_t)max + 2) * sizeof(struct em_region);
+	a->cnt = 0;
+	a->total_size = 0;
+	a->phys = 0;
+	a->bytes = 0;
+	set_storage(a, storage, heads, max);
+}
 
-	return (bytes + EM_PAGE_SIZE - 1) & ~(uint64_t)(EM_PAGE_SIZE - 1);
+void em__ra_copy_out(const struct em_array *a, struct em_region *out)
+{
+	for (uint32_t i = 0; i < a->cnt; i++)
+		out[i] = *em__ra_at(a, i);
+}
+
+void em__ra_restore(struct em_array *a, const struct em_region *in)
+{
+	/*
+	 * The heads may have changed (or the storage been reused) since the
+	 * entries were copied out: start the layout afresh.
+	 */
+	for (uint32_t c = 0; c < a->chunks; c++)
+		a->heads[c] = 0;
+	for (uint32_t i = 0; i < a->cnt; i++)
+		a->regions[i] = in[i];
+}
+
+const struct em_region *em_region_at(const struct em_array *a, uint32_t i)
+{
+	return i < a->cnt ? em__ra_at(a, i) : NULL;
 }

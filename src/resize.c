@@ -83,7 +83,7 @@ static void commit(struct earlymem *em, struct em_array *a, const struct plan *p
 	struct em_region self = { .node = p->node, .label = EM_LABEL_SELF };
 	uint64_t end = p->phys + p->bytes;
 
-	em__ra_move(a, p->virt, p->max, p->phys, p->bytes);
+	em__ra_move(a, p->virt, em__ra_storage_heads(p->virt, p->max), p->max, p->phys, p->bytes);
 
 	/* ensure_room() made room for these two steps. */
 	EM_BUG_ON(em__add_count(res, p->phys, end, &self) > res->max);

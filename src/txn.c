@@ -41,9 +41,8 @@ int em_txn_begin(const struct earlymem *em, void *buf, size_t bytes)
 	h->memory = em->memory;
 	h->reserved = em->reserved;
 	regions = (struct em_region *)(h + 1);
-	em__memmove(regions, em->memory.regions, em->memory.cnt * sizeof(*regions));
-	em__memmove(regions + em->memory.cnt, em->reserved.regions,
-		    em->reserved.cnt * sizeof(*regions));
+	em__ra_copy_out(&em->memory, regions);
+	em__ra_copy_out(&em->reserved, regions + em->memory.cnt);
 	return 0;
 }
 
@@ -59,8 +58,7 @@ int em_txn_rollback(struct earlymem *em, const void *buf)
 		return EM_ERETIRED;
 	em->memory = h->memory;
 	em->reserved = h->reserved;
-	em__memmove(em->memory.regions, regions, em->memory.cnt * sizeof(*regions));
-	em__memmove(em->reserved.regions, regions + em->memory.cnt,
-		    em->reserved.cnt * sizeof(*regions));
+	em__ra_restore(&em->memory, regions);
+	em__ra_restore(&em->reserved, regions + em->memory.cnt);
 	return 0;
 }

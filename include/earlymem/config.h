@@ -24,11 +24,23 @@
 #define EM_PAGE_SIZE 4096u
 #endif
 
+/*
+ * Largest chunk of doubled region storage, as a power of two: chunks grow
+ * with the array (about 4 * sqrt(entries)) up to 2^EM_CHUNK_SHIFT_MAX
+ * entries. Tests set it small to exercise chunk boundaries.
+ */
+#ifndef EM_CHUNK_SHIFT_MAX
+#define EM_CHUNK_SHIFT_MAX 20
+#endif
+
 #if EM_STATIC_REGIONS < 2
 #error "EM_STATIC_REGIONS must be at least 2"
 #endif
 #if EM_MAX_NODES < 1 || EM_MAX_NODES > 64
 #error "EM_MAX_NODES must be between 1 and 64 (node sets are 64-bit masks)"
+#endif
+#if EM_CHUNK_SHIFT_MAX < 1 || EM_CHUNK_SHIFT_MAX > 24
+#error "EM_CHUNK_SHIFT_MAX must be between 1 and 24"
 #endif
 #if (EM_PAGE_SIZE & (EM_PAGE_SIZE - 1)) != 0
 #error "EM_PAGE_SIZE must be a power of two"

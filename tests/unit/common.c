@@ -113,7 +113,7 @@ static void print_table(const struct em_array *a)
 {
 	fprintf(stderr, "%s: %u regions\n", a->name, a->cnt);
 	for (uint32_t i = 0; i < a->cnt; i++) {
-		const struct em_region *r = &a->regions[i];
+		const struct em_region *r = REGION(a, i);
 		fprintf(stderr, "  [%u] 0x%llx +0x%llx flags 0x%x node %d label %s\n", i,
 			(unsigned long long)r->base, (unsigned long long)r->size, r->flags, r->node,
 			r->label ? r->label : "(null)");
@@ -125,7 +125,7 @@ void assert_table(const struct em_array *a, const struct exp_region *exp, size_t
 	uint64_t total = 0;
 	bool ok = a->cnt == n;
 	for (size_t i = 0; ok && i < n; i++) {
-		const struct em_region *r = &a->regions[i];
+		const struct em_region *r = REGION(a, i);
 		ok = r->base == exp[i].base && r->size == exp[i].size && r->flags == exp[i].flags &&
 		     r->node == exp[i].node && label_eq(r->label, exp[i].label);
 		total += exp[i].size;
@@ -148,8 +148,10 @@ void snap_take(struct em_snapshot *s, const struct earlymem *em)
 	s->reserved = em->reserved;
 	s->mem = malloc(sizeof(struct em_region) * (em->memory.cnt + 1));
 	s->res = malloc(sizeof(struct em_region) * (em->reserved.cnt + 1));
-	memcpy(s->mem, em->memory.regions, sizeof(struct em_region) * em->memory.cnt);
-	memcpy(s->res, em->reserved.regions, sizeof(struct em_region) * em->reserved.cnt);
+	for (uint32_t i = 0; i < em->memory.cnt; i++)
+		s->mem[i] = *em_region_at(&em->memory, i);
+	for (uint32_t i = 0; i < em->reserved.cnt; i++)
+		s->res[i] = *em_region_at(&em->reserved, i);
 	s->current_limit = em->current_limit;
 	s->bottom_up = em->bottom_up;
 	s->resize_allowed = em->resize_allowed;
@@ -167,7 +169,7 @@ static void assert_array_same(const struct em_array *was, const struct em_region
 	assert_int_equal(was->phys, now->phys);
 	assert_int_equal(was->bytes, now->bytes);
 	for (uint32_t i = 0; i < now->cnt; i++) {
-		const struct em_region *a = &regs[i], *b = &now->regions[i];
+		const struct em_region *a = &regs[i], *b = REGION(now, i);
 		assert_int_equal(a->base, b->base);
 		assert_int_equal(a->size, b->size);
 		assert_int_equal(a->flags, b->flags);

@@ -49,6 +49,12 @@ void setup_em(struct earlymem *em, struct phys_sim *sim);
 
 #define NN EM_NODE_NONE
 
+/*
+ * Entry @i of an array, writable so that em_check() tests can corrupt it
+ * (the library itself only hands out const pointers).
+ */
+#define REGION(a, i) ((struct em_region *)em_region_at((a), (i)))
+
 /* @call must fail with @expected and leave @em exactly as it was. */
 #define EXPECT_FAIL(em, expected, call)               \
 	do {                                          \

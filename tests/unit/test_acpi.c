@@ -884,15 +884,15 @@ static void test_srat_more_domains_than_max_nodes(void **state)
 	/* One region per node, then the memory of the ignored domains, nodeless. */
 	assert_int_equal(f->em.memory.cnt, EM_MAX_NODES + 1);
 	for (unsigned i = 0; i < EM_MAX_NODES; i++) {
-		const struct em_region *r = &f->em.memory.regions[i];
+		const struct em_region *r = REGION(&f->em.memory, i);
 		assert_int_equal(r->base, i * MiB);
 		assert_int_equal(r->size, MiB);
 		assert_int_equal(r->node, (int)i);
 		assert_int_equal(f->numa.pxm[i], 100 + i);
 	}
-	assert_int_equal(f->em.memory.regions[EM_MAX_NODES].base, EM_MAX_NODES * MiB);
-	assert_int_equal(f->em.memory.regions[EM_MAX_NODES].size, extra * MiB);
-	assert_int_equal(f->em.memory.regions[EM_MAX_NODES].node, NN);
+	assert_int_equal(REGION(&f->em.memory, EM_MAX_NODES)->base, EM_MAX_NODES * MiB);
+	assert_int_equal(REGION(&f->em.memory, EM_MAX_NODES)->size, extra * MiB);
+	assert_int_equal(REGION(&f->em.memory, EM_MAX_NODES)->node, NN);
 	assert_int_equal(f->numa.nr_nodes, EM_MAX_NODES);
 	assert_int_equal(f->numa.ignored, extra + 1);
 	assert_int_equal(f->numa.memory_applied, EM_MAX_NODES);

@@ -1291,14 +1291,14 @@ static void test_alloc_merging_into_full_reserved_array(void **state)
 	assert_check(&em);
 	assert_int_equal(a, last + 0x1000);
 	assert_int_equal(em.reserved.cnt, EM_STATIC_REGIONS);
-	assert_int_equal(em.reserved.regions[EM_STATIC_REGIONS - 1].base, last);
-	assert_int_equal(em.reserved.regions[EM_STATIC_REGIONS - 1].size, 0x2000);
+	assert_int_equal(REGION(&em.reserved, EM_STATIC_REGIONS - 1)->base, last);
+	assert_int_equal(REGION(&em.reserved, EM_STATIC_REGIONS - 1)->size, 0x2000);
 	/* filling a hole between two reservations bridges them: one slot fewer */
 	assert_int_equal(em_alloc_at(&em, 0x1000, 0x1000, NULL), 0);
 	assert_check(&em);
 	assert_int_equal(em.reserved.cnt, EM_STATIC_REGIONS - 1);
-	assert_int_equal(em.reserved.regions[0].base, 0);
-	assert_int_equal(em.reserved.regions[0].size, 0x3000);
+	assert_int_equal(REGION(&em.reserved, 0)->base, 0);
+	assert_int_equal(REGION(&em.reserved, 0)->size, 0x3000);
 }
 
 /* ---- node preference ---------------------------------------------------- */

@@ -8,6 +8,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define N EM_NODE_NONE
@@ -378,8 +379,8 @@ static void test_check_detects_empty_region(void **state)
 	struct earlymem em;
 
 	three_regions(&em);
-	em.reserved.total_size -= em.reserved.regions[1].size;
-	em.reserved.regions[1].size = 0;
+	em.reserved.total_size -= REGION(&em.reserved, 1)->size;
+	REGION(&em.reserved, 1)->size = 0;
 	expect_corrupt(&em, EM_INV_EMPTY, "reserved", 1);
 }
 
@@ -389,8 +390,8 @@ static void test_check_detects_region_past_end(void **state)
 	struct earlymem em;
 
 	three_regions(&em);
-	em.memory.regions[2].base = 0xfffffffffffff800ull;
-	em.memory.regions[2].size = 0x800; /* its end would be 2^64 */
+	REGION(&em.memory, 2)->base = 0xfffffffffffff800ull;
+	REGION(&em.memory, 2)->size = 0x800; /* its end would be 2^64 */
 	expect_corrupt(&em, EM_INV_BOUNDS, "memory", 2);
 }
 
@@ -401,9 +402,9 @@ static void test_check_detects_unsorted(void **state)
 	struct em_region t;
 
 	three_regions(&em);
-	t = em.memory.regions[1];
-	em.memory.regions[1] = em.memory.regions[2];
-	em.memory.regions[2] = t;
+	t = (*REGION(&em.memory, 1));
+	(*REGION(&em.memory, 1)) = (*REGION(&em.memory, 2));
+	(*REGION(&em.memory, 2)) = t;
 	expect_corrupt(&em, EM_INV_ORDER, "memory", 2);
 }
 
@@ -413,7 +414,7 @@ static void test_check_detects_overlap(void **state)
 	struct earlymem em;
 
 	three_regions(&em);
-	em.reserved.regions[1].base = 0x100ff; /* overlaps "a" by one byte */
+	REGION(&em.reserved, 1)->base = 0x100ff; /* overlaps "a" by one byte */
 	expect_corrupt(&em, EM_INV_ORDER, "reserved", 1);
 }
 
@@ -423,7 +424,7 @@ static void test_check_detects_unmerged_neighbours(void **state)
 	struct earlymem em;
 
 	three_regions(&em);
-	em.memory.regions[1].base = 0x11000; /* touches region 0, same attributes */
+	REGION(&em.memory, 1)->base = 0x11000; /* touches region 0, same attributes */
 	expect_corrupt(&em, EM_INV_MERGE, "memory", 1);
 }
 
@@ -433,7 +434,7 @@ static void test_check_touching_different_labels_is_fine(void **state)
 	struct earlymem em;
 
 	three_regions(&em);
-	em.reserved.regions[1].base = 0x10100; /* touches "a", label "b" */
+	REGION(&em.reserved, 1)->base = 0x10100; /* touches "a", label "b" */
 	assert_int_equal(em_check(&em, NULL), 0);
 }
 
@@ -443,7 +444,7 @@ static void test_check_detects_unknown_flags(void **state)
 	struct earlymem em;
 
 	three_regions(&em);
-	em.memory.regions[1].flags = 0x100;
+	REGION(&em.memory, 1)->flags = 0x100;
 	expect_corrupt(&em, EM_INV_FLAGS, "memory", 1);
 }
 
@@ -453,9 +454,9 @@ static void test_check_detects_bad_node(void **state)
 	struct earlymem em;
 
 	three_regions(&em);
-	em.memory.regions[0].node = EM_MAX_NODES;
+	REGION(&em.memory, 0)->node = EM_MAX_NODES;
 	expect_corrupt(&em, EM_INV_NODE, "memory", 0);
-	em.memory.regions[0].node = EM_NODE_ANY;
+	REGION(&em.memory, 0)->node = EM_NODE_ANY;
 	expect_corrupt(&em, EM_INV_NODE, "memory", 0);
 }
 
@@ -487,8 +488,16 @@ static void test_check_detects_unreserved_doubled_storage(void **state)
 	(void)state;
 	struct earlymem em;
 
+	/* A storage block laid out as doubled storage is: slots, then the head. */
+	size_t slots = (size_t)EM_STATIC_REGIONS + 2;
+	struct em_region *block = calloc(1, slots * sizeof(*block) + sizeof(uint32_t));
+
+	assert_non_null(block);
 	setup_em(&em, NULL);
 	add(&em, 0x100000, 0x100000, N, 0);
+	block[0] = *em_region_at(&em.memory, 0);
+	em.memory.regions = block;
+	em.memory.heads = (uint32_t *)(block + slots);
 	/* claim doubled storage at [1 MiB, 2 MiB) that nothing reserves */
 	em.memory.phys = 0x100000;
 	em.memory.bytes = 0x100000;
@@ -497,6 +506,7 @@ static void test_check_detects_unreserved_doubled_storage(void **state)
 	expect_corrupt(&em, EM_INV_SELF, "memory", 0);
 	assert_int_equal(em_reserve_label(&em, 0x180000, 0x80000, EM_LABEL_SELF), 0);
 	expect_corrupt(&em, EM_INV_SELF, "memory", 0); /* half is "other" */
+	free(block);
 }
 
 static void test_check_without_log_hook_or_why(void **state)
@@ -729,15 +739,15 @@ static void test_check_reserved_broken_while_memory_doubled(void **state)
 	struct em_region tmp;
 
 	doubled_memory_instance(&em, &sim);
-	tmp = em.reserved.regions[0];
-	em.reserved.regions[0] = em.reserved.regions[1];
-	em.reserved.regions[1] = tmp;
+	tmp = (*REGION(&em.reserved, 0));
+	(*REGION(&em.reserved, 0)) = (*REGION(&em.reserved, 1));
+	(*REGION(&em.reserved, 1)) = tmp;
 	assert_int_equal(em_check(&em, &why), EM_ECORRUPT);
 	assert_int_equal(why.invariant, EM_INV_ORDER);
 	assert_string_equal(why.array, "reserved");
 	assert_int_equal(why.index, 1);
-	em.reserved.regions[1] = em.reserved.regions[0];
-	em.reserved.regions[0] = tmp;
+	(*REGION(&em.reserved, 1)) = (*REGION(&em.reserved, 0));
+	(*REGION(&em.reserved, 0)) = tmp;
 
 	saved = em.reserved.regions;
 	em.reserved.regions = NULL;

@@ -105,12 +105,18 @@ static struct em_array outside_sim(const struct em_array *a, struct em_region *b
 {
 	struct em_array out = *a;
 
+	static uint32_t head; /* 0: buf is one flat chunk, entry i in buf[i] */
+
 	out.regions = buf;
+	out.heads = &head;
+	out.shift = 31;
+	out.csize = UINT32_MAX;
+	out.chunks = 1;
 	out.cnt = 0;
 	out.total_size = 0;
 	*self_bytes = 0;
 	for (uint32_t i = 0; i < a->cnt; i++) {
-		const struct em_region *r = &a->regions[i];
+		const struct em_region *r = REGION(a, i);
 
 		if (r->base >= SIM_BASE && r->base < SIM_BASE + SIM_SIZE) {
 			*self_bytes += r->size;

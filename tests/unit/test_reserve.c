@@ -141,7 +141,7 @@ static void test_reserve_labels_compare_as_strings(void **state)
 	OK(em, em_reserve_label(em, 0x1000, 0x1000, a));
 	OK(em, em_reserve_label(em, 0x2000, 0x1000, b));
 	ASSERT_TABLE(&em->reserved, { 0x1000, 0x2000, 0, NN, "kernel" });
-	assert_true(em->reserved.regions[0].label == a || em->reserved.regions[0].label == b);
+	assert_true(REGION(&em->reserved, 0)->label == a || REGION(&em->reserved, 0)->label == b);
 }
 
 static void test_reserve_adjacent_different_label_does_not_merge(void **state)

@@ -75,8 +75,8 @@ static uint64_t rs_self_bytes(const struct earlymem *em)
 	uint64_t sum = 0;
 
 	for (uint32_t i = 0; i < em->reserved.cnt; i++)
-		if (rs_is_self(&em->reserved.regions[i]))
-			sum += em->reserved.regions[i].size;
+		if (rs_is_self(REGION(&em->reserved, i)))
+			sum += REGION(&em->reserved, i)->size;
 	return sum;
 }
 
@@ -86,7 +86,7 @@ static void rs_assert_self_covers(const struct earlymem *em, uint64_t base, uint
 	uint64_t pos = base, end = base + size;
 
 	for (uint32_t i = 0; i < em->reserved.cnt && pos < end; i++) {
-		const struct em_region *r = &em->reserved.regions[i];
+		const struct em_region *r = REGION(&em->reserved, i);
 
 		if (r->base + r->size <= pos)
 			continue;
@@ -103,18 +103,38 @@ static void rs_assert_self_covers(const struct earlymem *em, uint64_t base, uint
  */
 static void rs_assert_doubled(struct rfix *f, const struct em_array *a, uint32_t max)
 {
-	uint64_t lo = (uint64_t)max * REGION_BYTES;
-	uint64_t hi = ((uint64_t)(max + 2) * REGION_BYTES + PAGE - 1) & ~(PAGE - 1);
+	uint64_t slots = (uint64_t)a->chunks * a->csize;
+	uint64_t bytes = (slots * REGION_BYTES + a->chunks * sizeof(uint32_t) + PAGE - 1) &
+			 ~(PAGE - 1);
 
 	assert_int_equal(a->max, max);
 	assert_true(a->bytes != 0);
 	assert_int_equal(a->phys % PAGE, 0);
-	assert_int_equal(a->bytes % PAGE, 0);
-	assert_true(a->bytes >= lo);
-	assert_true(a->bytes <= hi);
+	/* Chunks of 2^shift slots, as few as hold max + 2; then the heads. */
+	assert_int_equal(a->csize, 1u << a->shift);
+	assert_true(slots >= (uint64_t)max + 2);
+	assert_true(slots - a->csize < (uint64_t)max + 2);
+	assert_int_equal(a->bytes, bytes);
+	assert_ptr_equal(a->heads, (uint32_t *)(a->regions + slots));
 	assert_true(a->phys >= SIM_BASE && a->phys + a->bytes <= SIM_END);
 	assert_ptr_equal(a->regions, f->sim.buf + (a->phys - SIM_BASE));
 	rs_assert_self_covers(&f->em, a->phys, a->bytes);
+}
+
+/* A deep copy of @src whose arrays can be corrupted without touching @src. */
+static void rs_clone_array(struct em_array *c, const struct em_array *src,
+			   struct em_region *static_storage, uint32_t *static_head)
+{
+	if (src->bytes == 0) {
+		c->regions = static_storage;
+		c->heads = static_head;
+		return;
+	}
+	/* The whole storage block: slots, then heads, as em_check() expects. */
+	c->regions = malloc(src->bytes);
+	assert_non_null(c->regions);
+	memcpy(c->regions, src->regions, src->bytes);
+	c->heads = (uint32_t *)(c->regions + (size_t)src->chunks * src->csize);
 }
 
 /* A deep copy of @src whose arrays can be corrupted without touching @src. */
@@ -124,27 +144,16 @@ static struct earlymem *rs_clone(const struct earlymem *src)
 
 	assert_non_null(c);
 	memcpy(c, src, sizeof(*c));
-	if (src->memory.regions == src->memory_static) {
-		c->memory.regions = c->memory_static;
-	} else {
-		c->memory.regions = calloc(src->memory.max + 2, REGION_BYTES);
-		memcpy(c->memory.regions, src->memory.regions, src->memory.cnt * REGION_BYTES);
-	}
-	if (src->reserved.regions == src->reserved_static) {
-		c->reserved.regions = c->reserved_static;
-	} else {
-		c->reserved.regions = calloc(src->reserved.max + 2, REGION_BYTES);
-		memcpy(c->reserved.regions, src->reserved.regions,
-		       src->reserved.cnt * REGION_BYTES);
-	}
+	rs_clone_array(&c->memory, &src->memory, c->memory_static, &c->memory_static_head);
+	rs_clone_array(&c->reserved, &src->reserved, c->reserved_static, &c->reserved_static_head);
 	return c;
 }
 
 static void rs_clone_free(struct earlymem *c)
 {
-	if (c->memory.regions != c->memory_static)
+	if (c->memory.bytes)
 		free(c->memory.regions);
-	if (c->reserved.regions != c->reserved_static)
+	if (c->reserved.bytes)
 		free(c->reserved.regions);
 	free(c);
 }
@@ -200,8 +209,8 @@ static void test_full_memory_add_adjacent_succeeds(void **state)
 	OK(em, em_add(em, FR(0) + 0x1000, 0x800));  /* grows region 0 upward */
 	OK(em, em_add(em, FR(0) - 0x1000, 0x1000)); /* and downward */
 	assert_int_equal(em->memory.cnt, MAXR);
-	assert_int_equal(em->memory.regions[0].base, FR(0) - 0x1000);
-	assert_int_equal(em->memory.regions[0].size, 0x2800);
+	assert_int_equal(REGION(&em->memory, 0)->base, FR(0) - 0x1000);
+	assert_int_equal(REGION(&em->memory, 0)->size, 0x2800);
 	assert_int_equal(em_memory_size(em), MAXR * 4 * KiB + 0x1800);
 }
 
@@ -255,8 +264,8 @@ static void test_memory_add_one_gap_reaching_max_succeeds(void **state)
 	fill_memory(em, FB, MAXR - 1);
 	OK(em, em_add_node(em, FR(0), 0x2000, 1, 0)); /* one new region: 128 */
 	assert_int_equal(em->memory.cnt, MAXR);
-	assert_int_equal(em->memory.regions[1].base, FR(0) + 0x1000);
-	assert_int_equal(em->memory.regions[1].node, 1);
+	assert_int_equal(REGION(&em->memory, 1)->base, FR(0) + 0x1000);
+	assert_int_equal(REGION(&em->memory, 1)->node, 1);
 }
 
 static void test_memory_add_two_gaps_past_max_is_enospc(void **state)
@@ -282,11 +291,12 @@ static void test_full_memory_add_bridging_and_new_gap_succeeds(void **state)
 	/* Node 0 over all four: A-B bridged (-1), B grows, C-D gap is new (+1). */
 	OK(em, em_add_node(em, FB, 0x7000, 0, 0));
 	assert_int_equal(em->memory.cnt, MAXR);
-	const struct em_region *r = em->memory.regions;
-	assert_true(r[0].base == FB && r[0].size == 0x4000 && r[0].node == 0);
-	assert_true(r[1].base == FB + 0x4000 && r[1].size == 0x1000 && r[1].node == 1);
-	assert_true(r[2].base == FB + 0x5000 && r[2].size == 0x1000 && r[2].node == 0);
-	assert_true(r[3].base == FB + 0x6000 && r[3].size == 0x1000 && r[3].node == 1);
+	const struct em_region *r0 = REGION(&em->memory, 0), *r1 = REGION(&em->memory, 1);
+	const struct em_region *r2 = REGION(&em->memory, 2), *r3 = REGION(&em->memory, 3);
+	assert_true(r0->base == FB && r0->size == 0x4000 && r0->node == 0);
+	assert_true(r1->base == FB + 0x4000 && r1->size == 0x1000 && r1->node == 1);
+	assert_true(r2->base == FB + 0x5000 && r2->size == 0x1000 && r2->node == 0);
+	assert_true(r3->base == FB + 0x6000 && r3->size == 0x1000 && r3->node == 1);
 }
 
 static void test_full_memory_remove_whole_region_succeeds(void **state)
@@ -306,8 +316,8 @@ static void test_full_memory_remove_head_succeeds(void **state)
 	fill_memory(em, FB, MAXR);
 	OK(em, em_remove(em, FR(7), 0x800));
 	assert_int_equal(em->memory.cnt, MAXR);
-	assert_int_equal(em->memory.regions[7].base, FR(7) + 0x800);
-	assert_int_equal(em->memory.regions[7].size, 0x800);
+	assert_int_equal(REGION(&em->memory, 7)->base, FR(7) + 0x800);
+	assert_int_equal(REGION(&em->memory, 7)->size, 0x800);
 }
 
 static void test_full_memory_remove_across_two_regions_succeeds(void **state)
@@ -317,8 +327,8 @@ static void test_full_memory_remove_across_two_regions_succeeds(void **state)
 	fill_memory(em, FB, MAXR);
 	OK(em, em_remove(em, FR(7) + 0x800, 0x2000)); /* tail of 7, head of 8 */
 	assert_int_equal(em->memory.cnt, MAXR);
-	assert_int_equal(em->memory.regions[7].size, 0x800);
-	assert_int_equal(em->memory.regions[8].base, FR(8) + 0x800);
+	assert_int_equal(REGION(&em->memory, 7)->size, 0x800);
+	assert_int_equal(REGION(&em->memory, 8)->base, FR(8) + 0x800);
 }
 
 static void test_memory_remove_middle_reaching_max_succeeds(void **state)
@@ -328,8 +338,8 @@ static void test_memory_remove_middle_reaching_max_succeeds(void **state)
 	fill_memory(em, FB, MAXR - 1);
 	OK(em, em_remove(em, FR(7) + 0x400, 0x400)); /* 127 + 1 = 128 */
 	assert_int_equal(em->memory.cnt, MAXR);
-	assert_int_equal(em->memory.regions[7].size, 0x400);
-	assert_int_equal(em->memory.regions[8].base, FR(7) + 0x800);
+	assert_int_equal(REGION(&em->memory, 7)->size, 0x400);
+	assert_int_equal(REGION(&em->memory, 8)->base, FR(7) + 0x800);
 }
 
 static void test_full_memory_remove_middle_is_enospc(void **state)
@@ -358,7 +368,7 @@ static void test_full_memory_mark_whole_regions_succeeds(void **state)
 	OK(em, em_mark(em, FR(0), FR(MAXR) - FR(0), EM_MIRROR));
 	assert_int_equal(em->memory.cnt, MAXR);
 	for (unsigned i = 0; i < MAXR; i++)
-		assert_int_equal(em->memory.regions[i].flags, EM_MIRROR);
+		assert_int_equal(REGION(&em->memory, i)->flags, EM_MIRROR);
 }
 
 static void test_full_memory_mark_splitting_then_merging_succeeds(void **state)
@@ -373,12 +383,12 @@ static void test_full_memory_mark_splitting_then_merging_succeeds(void **state)
 	/* Splits the plain region; its head merges into the MIRROR one. */
 	OK(em, em_mark(em, FB + 0x1000, 0x800, EM_MIRROR));
 	assert_int_equal(em->memory.cnt, MAXR);
-	assert_int_equal(em->memory.regions[0].base, FB);
-	assert_int_equal(em->memory.regions[0].size, 0x1800);
-	assert_int_equal(em->memory.regions[0].flags, EM_MIRROR);
-	assert_int_equal(em->memory.regions[1].base, FB + 0x1800);
-	assert_int_equal(em->memory.regions[1].size, 0x800);
-	assert_int_equal(em->memory.regions[1].flags, 0);
+	assert_int_equal(REGION(&em->memory, 0)->base, FB);
+	assert_int_equal(REGION(&em->memory, 0)->size, 0x1800);
+	assert_int_equal(REGION(&em->memory, 0)->flags, EM_MIRROR);
+	assert_int_equal(REGION(&em->memory, 1)->base, FB + 0x1800);
+	assert_int_equal(REGION(&em->memory, 1)->size, 0x800);
+	assert_int_equal(REGION(&em->memory, 1)->flags, 0);
 }
 
 static void test_full_memory_clear_splitting_both_ends_then_merging_succeeds(void **state)
@@ -393,9 +403,9 @@ static void test_full_memory_clear_splitting_both_ends_then_merging_succeeds(voi
 	/* Splits at both ends before everything merges into one region. */
 	OK(em, em_clear(em, FB + 0x800, 0x2000, EM_HOTPLUG));
 	assert_int_equal(em->memory.cnt, MAXR - 2);
-	assert_int_equal(em->memory.regions[0].base, FB);
-	assert_int_equal(em->memory.regions[0].size, 0x3000);
-	assert_int_equal(em->memory.regions[0].flags, 0);
+	assert_int_equal(REGION(&em->memory, 0)->base, FB);
+	assert_int_equal(REGION(&em->memory, 0)->size, 0x3000);
+	assert_int_equal(REGION(&em->memory, 0)->flags, 0);
 }
 
 static void test_memory_mark_middle_reaching_max_succeeds(void **state)
@@ -426,12 +436,12 @@ static void test_full_memory_set_node_merging_succeeds(void **state)
 	/* Split and merge: count stays 128. */
 	OK(em, em_set_node(em, FB + 0x1000, 0x800, 0));
 	assert_int_equal(em->memory.cnt, MAXR);
-	assert_int_equal(em->memory.regions[0].size, 0x1800);
+	assert_int_equal(REGION(&em->memory, 0)->size, 0x1800);
 	/* Whole region: count drops to 127. */
 	OK(em, em_set_node(em, FB + 0x1800, 0x800, 0));
 	assert_int_equal(em->memory.cnt, MAXR - 1);
-	assert_int_equal(em->memory.regions[0].size, 0x2000);
-	assert_int_equal(em->memory.regions[0].node, 0);
+	assert_int_equal(REGION(&em->memory, 0)->size, 0x2000);
+	assert_int_equal(REGION(&em->memory, 0)->node, 0);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -471,9 +481,9 @@ static void test_full_reserved_reserve_bridging_and_new_gap_succeeds(void **stat
 	/* "a" over all four: bridged (-1), grown, and one new region (+1). */
 	OK(em, em_reserve_label(em, FB, 0x7000, "a"));
 	assert_int_equal(em->reserved.cnt, MAXR);
-	assert_int_equal(em->reserved.regions[0].size, 0x4000);
-	assert_int_equal(em->reserved.regions[2].base, FB + 0x5000);
-	assert_string_equal(em->reserved.regions[2].label, "a");
+	assert_int_equal(REGION(&em->reserved, 0)->size, 0x4000);
+	assert_int_equal(REGION(&em->reserved, 2)->base, FB + 0x5000);
+	assert_string_equal(REGION(&em->reserved, 2)->label, "a");
 }
 
 static void test_full_reserved_reserve_other_label_into_gap_is_enospc(void **state)
@@ -501,9 +511,9 @@ static void test_reserved_free_middle_reaching_max_succeeds(void **state)
 	rs_fill_reserved(em, FB, MAXR - 1, "x");
 	OK(em, em_free(em, FR(9) + 0x400, 0x400)); /* 127 + 1 = 128 */
 	assert_int_equal(em->reserved.cnt, MAXR);
-	assert_int_equal(em->reserved.regions[9].size, 0x400);
-	assert_int_equal(em->reserved.regions[10].base, FR(9) + 0x800);
-	assert_string_equal(em->reserved.regions[10].label, "x");
+	assert_int_equal(REGION(&em->reserved, 9)->size, 0x400);
+	assert_int_equal(REGION(&em->reserved, 10)->base, FR(9) + 0x800);
+	assert_string_equal(REGION(&em->reserved, 10)->label, "x");
 }
 
 static void test_full_reserved_free_middle_is_enospc(void **state)
@@ -523,9 +533,9 @@ static void test_full_reserved_free_across_two_labels_succeeds(void **state)
 	rs_fill_reserved(em, FB + 0x10000, MAXR - 2, NULL);
 	OK(em, em_free(em, FB + 0x800, 0x1000));
 	assert_int_equal(em->reserved.cnt, MAXR);
-	assert_int_equal(em->reserved.regions[0].size, 0x800);
-	assert_int_equal(em->reserved.regions[1].base, FB + 0x1800);
-	assert_string_equal(em->reserved.regions[1].label, "b");
+	assert_int_equal(REGION(&em->reserved, 0)->size, 0x800);
+	assert_int_equal(REGION(&em->reserved, 1)->base, FB + 0x1800);
+	assert_string_equal(REGION(&em->reserved, 1)->label, "b");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -724,10 +734,10 @@ static void test_doubled_storage_avoids_range_being_removed(void **state)
 	assert_true(em_range_is_memory(em, em->memory.phys, em->memory.bytes));
 	assert_int_equal(em->memory.phys + em->memory.bytes, SIM_END - MiB);
 	assert_int_equal(em->memory.cnt, MAXR + 1);
-	assert_int_equal(em->memory.regions[MAXR - 1].base, SIM_MID);
-	assert_int_equal(em->memory.regions[MAXR - 1].size, SIM_SIZE / 2 - MiB);
-	assert_int_equal(em->memory.regions[MAXR].base, SIM_END - 0x1000);
-	assert_int_equal(em->memory.regions[MAXR].size, 0x1000);
+	assert_int_equal(REGION(&em->memory, MAXR - 1)->base, SIM_MID);
+	assert_int_equal(REGION(&em->memory, MAXR - 1)->size, SIM_SIZE / 2 - MiB);
+	assert_int_equal(REGION(&em->memory, MAXR)->base, SIM_END - 0x1000);
+	assert_int_equal(REGION(&em->memory, MAXR)->size, 0x1000);
 }
 
 /* Memory [SIM_BASE, SIM_MID) plain and [SIM_MID, SIM_END) with @flags. */
@@ -894,7 +904,7 @@ static void test_both_arrays_full_double_together(void **state)
 	assert_int_equal(em_reserved_size(em),
 			 MAXR * 4 * KiB + em->memory.bytes + em->reserved.bytes);
 	for (unsigned i = 0; i < MAXR; i++) {
-		const struct em_region *r = &em->reserved.regions[i];
+		const struct em_region *r = REGION(&em->reserved, i);
 		assert_int_equal(r->base, 0x10000000 + i * 8 * KiB);
 		assert_string_equal(r->label, "fw");
 	}
@@ -985,9 +995,9 @@ static void test_check_detects_unsorted_regions(void **state)
 
 	rs_three_regions(em);
 	c = rs_clone(em);
-	tmp = c->memory.regions[0];
-	c->memory.regions[0] = c->memory.regions[1];
-	c->memory.regions[1] = tmp;
+	tmp = (*REGION(&c->memory, 0));
+	(*REGION(&c->memory, 0)) = (*REGION(&c->memory, 1));
+	(*REGION(&c->memory, 1)) = tmp;
 	rs_assert_corrupt(c, EM_INV_ORDER, "memory", 1);
 	rs_clone_free(c);
 }
@@ -999,7 +1009,7 @@ static void test_check_detects_overlapping_regions(void **state)
 
 	rs_three_regions(em);
 	c = rs_clone(em);
-	c->memory.regions[1].base = 0x1800; /* overlaps region 0; same size */
+	REGION(&c->memory, 1)->base = 0x1800; /* overlaps region 0; same size */
 	rs_assert_corrupt(c, EM_INV_ORDER, "memory", 1);
 	rs_clone_free(c);
 }
@@ -1023,7 +1033,7 @@ static void test_check_detects_empty_region(void **state)
 
 	rs_three_regions(em);
 	c = rs_clone(em);
-	c->memory.regions[2].size = 0;
+	REGION(&c->memory, 2)->size = 0;
 	c->memory.total_size -= 0x1000;
 	rs_assert_corrupt(c, EM_INV_EMPTY, "memory", 2);
 	rs_clone_free(c);
@@ -1037,7 +1047,7 @@ static void test_check_detects_unmerged_neighbours(void **state)
 	OK(em, em_add_node(em, 0x1000, 0x1000, 0, 0));
 	OK(em, em_add_node(em, 0x2000, 0x1000, 1, 0)); /* adjacent, other node */
 	c = rs_clone(em);
-	c->memory.regions[1].node = 0;
+	REGION(&c->memory, 1)->node = 0;
 	rs_assert_corrupt(c, EM_INV_MERGE, "memory", 1);
 	rs_clone_free(c);
 }
@@ -1049,7 +1059,7 @@ static void test_check_detects_unknown_flags(void **state)
 
 	rs_three_regions(em);
 	c = rs_clone(em);
-	c->memory.regions[1].flags = 0x100;
+	REGION(&c->memory, 1)->flags = 0x100;
 	rs_assert_corrupt(c, EM_INV_FLAGS, "memory", 1);
 	rs_clone_free(c);
 }
@@ -1063,7 +1073,7 @@ static void test_check_detects_bad_node(void **state)
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct earlymem *c = rs_clone(em);
 
-		c->memory.regions[2].node = bad[i];
+		REGION(&c->memory, 2)->node = bad[i];
 		rs_assert_corrupt(c, EM_INV_NODE, "memory", 2);
 		rs_clone_free(c);
 	}
@@ -1077,7 +1087,7 @@ static void test_check_detects_region_past_addr_end(void **state)
 	OK(em, em_add(em, 0x1000, 0x1000));
 	OK(em, em_add(em, UINT64_MAX - 0x1000, 0x1000));
 	c = rs_clone(em);
-	c->memory.regions[1].size += 1; /* now includes the byte 2^64 - 1 */
+	REGION(&c->memory, 1)->size += 1; /* now includes the byte 2^64 - 1 */
 	c->memory.total_size += 1;
 	rs_assert_corrupt(c, EM_INV_BOUNDS, "memory", 1);
 	rs_clone_free(c);
@@ -1115,7 +1125,7 @@ static void test_check_names_the_reserved_array(void **state)
 	OK(em, em_reserve_label(em, 0x1000, 0x1000, "a"));
 	OK(em, em_reserve_label(em, 0x8000, 0x1000, "b"));
 	c = rs_clone(em);
-	c->reserved.regions[1].flags = 0x100;
+	REGION(&c->reserved, 1)->flags = 0x100;
 	rs_assert_corrupt(c, EM_INV_FLAGS, "reserved", 1);
 	rs_clone_free(c);
 
@@ -1136,7 +1146,7 @@ static uint32_t rs_doubled_instance(struct rfix *f)
 	OK(em, em_reserve(em, SIM_BASE + MAXR * 8 * KiB, 0x1000));
 	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
 	assert_int_equal(em->reserved.cnt, MAXR + 2);
-	assert_true(rs_is_self(&em->reserved.regions[MAXR + 1]));
+	assert_true(rs_is_self(REGION(&em->reserved, MAXR + 1)));
 	return MAXR + 1;
 }
 
@@ -1147,7 +1157,7 @@ static void test_check_detects_self_reservation_relabelled(void **state)
 	struct earlymem *c = rs_clone(&f->em);
 
 	assert_int_equal(em_check(c, NULL), 0);
-	c->reserved.regions[self].label = "other";
+	REGION(&c->reserved, self)->label = "other";
 	rs_assert_corrupt(c, EM_INV_SELF, "reserved", 0);
 	rs_clone_free(c);
 }
@@ -1159,7 +1169,7 @@ static void test_check_detects_self_reservation_removed(void **state)
 	struct earlymem *c = rs_clone(&f->em);
 
 	/* Drop the (last) EM_LABEL_SELF region, keeping cnt and total consistent. */
-	c->reserved.total_size -= c->reserved.regions[self].size;
+	c->reserved.total_size -= REGION(&c->reserved, self)->size;
 	c->reserved.cnt--;
 	rs_assert_corrupt(c, EM_INV_SELF, "reserved", 0);
 	rs_clone_free(c);
@@ -1171,8 +1181,8 @@ static void test_check_detects_self_reservation_shrunk(void **state)
 	uint32_t self = rs_doubled_instance(f);
 	struct earlymem *c = rs_clone(&f->em);
 
-	c->reserved.regions[self].base += PAGE;
-	c->reserved.regions[self].size -= PAGE;
+	REGION(&c->reserved, self)->base += PAGE;
+	REGION(&c->reserved, self)->size -= PAGE;
 	c->reserved.total_size -= PAGE;
 	rs_assert_corrupt(c, EM_INV_SELF, "reserved", 0);
 	rs_clone_free(c);

@@ -322,11 +322,11 @@ static void test_boot_full_array_fits_when_count_does(void **state)
 	assert_int_equal(em->reserved.cnt, em->reserved.max);
 	OK(em, em_x86_reserve_boot(em, &b));
 	assert_int_equal(em->reserved.cnt, em->reserved.max);
-	assert_int_equal(em->reserved.regions[0].base, 0x100000);
-	assert_string_equal(em->reserved.regions[0].label, "kernel");
-	assert_int_equal(em->reserved.regions[1].base, 0x200000);
-	assert_int_equal(em->reserved.regions[1].size, 3 * PG);
-	assert_string_equal(em->reserved.regions[1].label, "initrd");
+	assert_int_equal(REGION(&em->reserved, 0)->base, 0x100000);
+	assert_string_equal(REGION(&em->reserved, 0)->label, "kernel");
+	assert_int_equal(REGION(&em->reserved, 1)->base, 0x200000);
+	assert_int_equal(REGION(&em->reserved, 1)->size, 3 * PG);
+	assert_string_equal(REGION(&em->reserved, 1)->label, "initrd");
 }
 
 static void test_boot_doubles_outside_the_boot_ranges(void **state)
@@ -354,12 +354,12 @@ static void test_boot_doubles_outside_the_boot_ranges(void **state)
 	assert_true(em_range_is_reserved(&em, 0x1000000, 0x100000));
 	assert_true(em_range_is_reserved(&em, 0x1400000, 0x100000));
 	assert_false(em_range_intersects_reserved(&em, 0x1100000, 0x300000));
-	assert_int_equal(em.reserved.regions[0].base, 0x1000000);
-	assert_string_equal(em.reserved.regions[0].label, "kernel");
-	assert_int_equal(em.reserved.regions[1].base, 0x1400000);
-	assert_string_equal(em.reserved.regions[1].label, "initrd");
-	assert_int_equal(em.reserved.regions[2].base, em.reserved.phys);
-	assert_string_equal(em.reserved.regions[2].label, EM_LABEL_SELF);
+	assert_int_equal(REGION(&em.reserved, 0)->base, 0x1000000);
+	assert_string_equal(REGION(&em.reserved, 0)->label, "kernel");
+	assert_int_equal(REGION(&em.reserved, 1)->base, 0x1400000);
+	assert_string_equal(REGION(&em.reserved, 1)->label, "initrd");
+	assert_int_equal(REGION(&em.reserved, 2)->base, em.reserved.phys);
+	assert_string_equal(REGION(&em.reserved, 2)->label, EM_LABEL_SELF);
 	sim_fini(&sim);
 }
 
@@ -412,15 +412,15 @@ static void assert_same_below_1gib(const struct em_array *a, const struct em_arr
 {
 	uint32_t i = 0;
 
-	for (; i < a->cnt && a->regions[i].base < 1 * GiB; i++) {
+	for (; i < a->cnt && REGION(a, i)->base < 1 * GiB; i++) {
 		assert_true(i < ref->cnt);
-		assert_int_equal(a->regions[i].base, ref->regions[i].base);
-		assert_int_equal(a->regions[i].size, ref->regions[i].size);
-		assert_int_equal(a->regions[i].node, ref->regions[i].node);
-		if (!a->regions[i].label || !ref->regions[i].label)
-			assert_ptr_equal(a->regions[i].label, ref->regions[i].label);
+		assert_int_equal(REGION(a, i)->base, REGION(ref, i)->base);
+		assert_int_equal(REGION(a, i)->size, REGION(ref, i)->size);
+		assert_int_equal(REGION(a, i)->node, REGION(ref, i)->node);
+		if (!REGION(a, i)->label || !REGION(ref, i)->label)
+			assert_ptr_equal(REGION(a, i)->label, REGION(ref, i)->label);
 		else
-			assert_string_equal(a->regions[i].label, ref->regions[i].label);
+			assert_string_equal(REGION(a, i)->label, REGION(ref, i)->label);
 	}
 	assert_int_equal(i, ref->cnt);
 }
