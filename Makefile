@@ -4,6 +4,9 @@
 #   make unit       cmocka unit tests on the host
 #   make asan       the same tests under ASan + UBSan
 #   make test       everything a change must pass (installs missing packages as root)
+#   make valgrind   the unit tests under memcheck; make analyze: cppcheck, clang-tidy,
+#                   gcc -fanalyzer; make coverage: gcov line/branch floors (mk/analysis.mk)
+#   make bench      the benchmark against Linux memblock's workloads (mk/bench.mk)
 #   make qemu-test  the UEFI test image on OVMF under QEMU, the whole matrix (tests/uefi/run)
 #   make run        boot it once (2 nodes, 4 GiB), report on the terminal, map in build/run/
 #   make clean
@@ -205,8 +208,8 @@ format-check:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES)
 	@echo "  FORMAT  $(words $(FORMAT_FILES)) files follow .clang-format"
 
-test: deps all check-undefined check-clang readme-example format-check unit asan emmap-test \
-	qemu-test
+test: deps all check-undefined check-clang readme-example format-check unit asan valgrind \
+	analyze coverage emmap-test qemu-test
 
 clean:
 	rm -rf $(B)

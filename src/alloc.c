@@ -175,7 +175,7 @@ static bool search(const struct earlymem *em, const struct em_alloc_req *req,
 }
 
 /* The common part of em_find() and em_alloc_req(): check, then search. */
-static int find(const struct earlymem *em, const struct em_alloc_req *req, uint64_t *addr,
+static int find(const struct earlymem *em, const struct em_alloc_req *req, const uint64_t *addr,
 		struct em_found *f)
 {
 	struct em_find_spec spec;

@@ -249,7 +249,7 @@ static void discard(struct walk *w)
 {
 	struct earlymem *em = w->em;
 	struct em_region where[2];
-	bool whole[2];
+	bool whole[2] = { false, false };
 
 	for (unsigned i = 0; i < w->nself; i++) {
 		const struct em_region *m =

@@ -134,15 +134,14 @@ void em__remove_apply(struct em_array *a, uint64_t base, uint64_t end)
 	uint32_t i = em__ra_find(a, base), j;
 
 	if (i < a->cnt && em__ra_at(a, i)->base < base) {
-		/* Copies: a split moves entries, so no pointer survives it. */
-		uint64_t rbase = em__ra_at(a, i)->base, rend = em__end(em__ra_at(a, i));
+		bool inside = em__end(em__ra_at(a, i)) > end;
 
-		if (rend > end) {
+		if (inside)
 			em__ra_split(a, i, end);
-			em__ra_set_bounds(a, i, rbase, base);
+		/* Looked up again: a split moves entries, no pointer survives it. */
+		em__ra_set_bounds(a, i, em__ra_at(a, i)->base, base);
+		if (inside)
 			return;
-		}
-		em__ra_set_bounds(a, i, rbase, base);
 		i++;
 	}
 	for (j = i; j < a->cnt && em__end(em__ra_at(a, j)) <= end; j++)

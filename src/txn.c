@@ -49,10 +49,11 @@ int em_txn_begin(const struct earlymem *em, void *buf, size_t bytes)
 int em_txn_rollback(struct earlymem *em, const void *buf)
 {
 	const struct txn_header *h = buf;
-	const struct em_region *regions = (const struct em_region *)(h + 1);
+	const struct em_region *regions;
 
 	if (!h || h->magic != TXN_MAGIC)
 		return EM_EINVAL;
+	regions = (const struct em_region *)(h + 1);
 	/* Pages handed off since begin belong to the page allocator: no way back. */
 	if (em->retired != h->retired)
 		return EM_ERETIRED;

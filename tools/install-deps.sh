@@ -25,6 +25,9 @@ uefi       ovmf              file:/usr/share/OVMF/OVMF_CODE.fd|file:/usr/share/O
 uefi       mtools            cmd:mcopy
 uefi       dosfstools        cmd:mkfs.fat
 memcheck   valgrind          cmd:valgrind
+analysis   cppcheck          cmd:cppcheck
+analysis   clang-tidy        cmd:clang-tidy
+analysis   gcovr             cmd:gcovr
 '
 
 # present COND...: true when every condition holds.
