@@ -508,6 +508,10 @@ struct em_iter {
 	uint32_t accept_;
 	uint8_t kind_;
 	bool none_;
+	/* EM_ITER_FREE fast path: see em_iter_next() */
+	const struct em_region *rp_;
+	const struct em_region *rlast_;
+	uint64_t mend_;
 };
 
 /**
@@ -524,10 +528,36 @@ void em_iter_init(struct em_iter *it, const struct earlymem *em, enum em_iter_ki
 		  uint32_t flags);
 
 /**
+ * em_iter_next_slow() - the general step behind em_iter_next(); call that.
+ */
+bool em_iter_next_slow(struct em_iter *it);
+
+/**
  * em_iter_next() - advance; false when the walk is over. The arrays must
  * not change during a walk.
+ *
+ * Inline for the step free walks take most: from one reservation to the
+ * next inside the same memory region (which ends at @mend_), when the two
+ * lie next to each other in the region storage (@rp_ up to @rlast_). The
+ * range is the gap between them. It writes only what it must (the range
+ * and @rp_); em_iter_next_slow() catches up on the rest.
  */
-bool em_iter_next(struct em_iter *it);
+static inline bool em_iter_next(struct em_iter *it)
+{
+	const struct em_region *r = it->rp_;
+
+	if (r != it->rlast_) {
+		uint64_t start = r->base + r->size, stop = r[1].base;
+
+		if (start < stop && stop <= it->mend_) {
+			it->base = start;
+			it->size = stop - start;
+			it->rp_ = r + 1;
+			return true;
+		}
+	}
+	return em_iter_next_slow(it);
+}
 
 /* Memory regions, lowest first, filtered by node and flags. */
 #define em_for_each_mem_range(it, em, node, flags) \

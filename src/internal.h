@@ -137,6 +137,15 @@ void em__remove_apply(struct em_array *a, uint64_t base, uint64_t end);
 uint64_t em__attr_count(const struct em_array *a, uint64_t base, uint64_t end,
 			const struct em_attr_op *op);
 void em__attr_apply(struct em_array *a, uint64_t base, uint64_t end, const struct em_attr_op *op);
+/*
+ * The common cases in one search, for speed. em__add_fast(): [base, end)
+ * lies in one gap of @a, so it extends a neighbour, bridges two, or becomes
+ * an entry of its own if @a has room. em__remove_fast(): [base, end) lies in
+ * one region, which shrinks, goes, or splits if @a has room. Both return
+ * false, having changed nothing, when the general path is needed.
+ */
+bool em__add_fast(struct em_array *a, uint64_t base, uint64_t end, const struct em_region *attrs);
+bool em__remove_fast(struct em_array *a, uint64_t base, uint64_t end);
 /* Whether [base, end) is entirely covered by regions of @a (end > base). */
 bool em__covered(const struct em_array *a, uint64_t base, uint64_t end);
 /* Whether any byte of [base, end) lies in a region of @a. */

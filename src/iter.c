@@ -106,6 +106,28 @@ static bool next_pfn(struct em_iter *it)
 	return false;
 }
 
+/*
+ * The range about to be yielded ends where reservation ri_ starts, inside
+ * memory region @m: arm em_iter_next()'s inline step. It may step from
+ * reservation ri_ to the entries stored right after it, as long as they lie
+ * in the same chunk, before the ring wraps, and inside the array.
+ */
+static void arm_fast_path(struct em_iter *it, const struct em_array *res,
+			  const struct em_region *m)
+{
+	uint32_t i = it->ri_, c = i >> res->shift;
+	uint64_t chunk_end = ((uint64_t)c << res->shift) + res->csize;
+	const struct em_region *r = em__ra_at(res, i);
+	uint32_t slot = (uint32_t)(r - (res->regions + ((uint64_t)c << res->shift)));
+	uint64_t last = (chunk_end < res->cnt ? chunk_end : res->cnt) - 1;
+	uint64_t mend = em__end(m);
+	uint64_t after = last - i < res->csize - 1 - slot ? last - i : res->csize - 1 - slot;
+
+	it->rp_ = r;
+	it->rlast_ = r + after;
+	it->mend_ = mend < it->hi_ ? mend : it->hi_;
+}
+
 static bool next_free(struct em_iter *it)
 {
 	const struct em_array *mem = &it->em_->memory, *res = &it->em_->reserved;
@@ -129,8 +151,10 @@ static bool next_free(struct em_iter *it)
 			it->cursor_ = em__end(em__ra_at(res, it->ri_));
 			continue;
 		}
-		if (it->ri_ < res->cnt && em__ra_at(res, it->ri_)->base < end)
+		if (it->ri_ < res->cnt && em__ra_at(res, it->ri_)->base < end) {
 			end = em__ra_at(res, it->ri_)->base;
+			arm_fast_path(it, res, m);
+		}
 		yield(it, start, end, m);
 		it->label = NULL;
 		it->cursor_ = end;
@@ -172,8 +196,19 @@ static bool next_free_rev(struct em_iter *it)
 	return false;
 }
 
-bool em_iter_next(struct em_iter *it)
+bool em_iter_next_slow(struct em_iter *it)
 {
+	if (it->rp_) {
+		/*
+		 * em_iter_next() stepped on from reservation ri_ to rp_ (the one
+		 * where the last range ended): catch up, and disarm it.
+		 */
+		const struct em_array *res = &it->em_->reserved;
+
+		it->ri_ += (uint32_t)(it->rp_ - em__ra_at(res, it->ri_));
+		it->cursor_ = it->rp_->base;
+		it->rp_ = it->rlast_ = NULL;
+	}
 	switch ((enum em_iter_kind)it->kind_) {
 	case EM_ITER_MEMORY:
 		return next_region(it, &it->em_->memory, true);

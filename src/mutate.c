@@ -34,6 +34,8 @@ int em_add_node(struct earlymem *em, uint64_t base, uint64_t size, int node, uin
 	err = range_of(base, size, &end);
 	if (err)
 		return err < 0 ? err : 0;
+	if (em__add_fast(&em->memory, base, end, &attrs))
+		return 0;
 	err = em__ensure_room(em, &em->memory, em__add_count(&em->memory, base, end, &attrs),
 			      &(struct em_span){ base, end });
 	if (err)
@@ -130,6 +132,8 @@ int em_free(struct earlymem *em, uint64_t base, uint64_t size)
 		return EM_EBUSY;
 	if (em->retired)
 		return em__late_free(em, base, end);
+	if (em__remove_fast(&em->reserved, base, end))
+		return 0;
 	err = em__ensure_room(em, &em->reserved, em__remove_count(&em->reserved, base, end),
 			      &(struct em_span){ base, end });
 	if (err)

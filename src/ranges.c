@@ -114,6 +114,62 @@ void em__add_apply(struct em_array *a, uint64_t base, uint64_t end, const struct
 	}
 }
 
+bool em__add_fast(struct em_array *a, uint64_t base, uint64_t end, const struct em_region *attrs)
+{
+	uint32_t k = em__ra_find(a, base);
+	struct em_region *prev = k > 0 ? em__ra_at(a, k - 1) : NULL;
+	struct em_region *next = k < a->cnt ? em__ra_at(a, k) : NULL;
+	bool left, right;
+
+	/* prev ends at or below base (em__ra_find); next must start at or above end. */
+	if (next && next->base < end)
+		return false;
+	left = prev && em__end(prev) == base && em__same_attrs(prev, attrs);
+	right = next && next->base == end && em__same_attrs(next, attrs);
+	if (left && right) {
+		em__ra_set_bounds(a, k - 1, prev->base, em__end(next));
+		em__ra_delete(a, k, 1);
+	} else if (left) {
+		em__ra_set_bounds(a, k - 1, prev->base, end);
+	} else if (right) {
+		em__ra_set_bounds(a, k, base, em__end(next));
+	} else {
+		struct em_region r = *attrs;
+
+		if (a->cnt >= a->max)
+			return false;
+		r.base = base;
+		r.size = end - base;
+		em__ra_insert(a, k, &r);
+	}
+	return true;
+}
+
+bool em__remove_fast(struct em_array *a, uint64_t base, uint64_t end)
+{
+	uint32_t k = em__ra_find(a, base);
+	struct em_region *r = k < a->cnt ? em__ra_at(a, k) : NULL;
+	uint64_t rbase, rend;
+
+	if (!r || r->base > base || em__end(r) < end)
+		return false;
+	rbase = r->base;
+	rend = em__end(r);
+	if (rbase == base && rend == end) {
+		em__ra_delete(a, k, 1);
+	} else if (rbase == base) {
+		em__ra_set_bounds(a, k, end, rend);
+	} else if (rend == end) {
+		em__ra_set_bounds(a, k, rbase, base);
+	} else {
+		if (a->cnt >= a->max)
+			return false;
+		em__ra_split(a, k, end);
+		em__ra_set_bounds(a, k, rbase, base);
+	}
+	return true;
+}
+
 uint64_t em__remove_count(const struct em_array *a, uint64_t base, uint64_t end)
 {
 	uint32_t i = em__ra_find(a, base);

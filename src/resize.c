@@ -141,7 +141,7 @@ int em__reserve(struct earlymem *em, uint64_t base, uint64_t end, int node, cons
 	struct em_span span = { base, end };
 	int err;
 
-	if (base == end)
+	if (base == end || em__add_fast(&em->reserved, base, end, &attrs))
 		return 0;
 	err = em__ensure_room(em, &em->reserved, em__add_count(&em->reserved, base, end, &attrs),
 			      &span);
