@@ -112,8 +112,7 @@ static bool next_pfn(struct em_iter *it)
  * reservation ri_ to the entries stored right after it, as long as they lie
  * in the same chunk, before the ring wraps, and inside the array.
  */
-static void arm_fast_path(struct em_iter *it, const struct em_array *res,
-			  const struct em_region *m)
+static void arm_fast_path(struct em_iter *it, const struct em_array *res, const struct em_region *m)
 {
 	uint32_t i = it->ri_, c = i >> res->shift;
 	uint64_t chunk_end = ((uint64_t)c << res->shift) + res->csize;
