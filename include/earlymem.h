@@ -170,10 +170,10 @@ struct earlymem {
 	bool no_late_free; /* a discard emptied an array: late frees are refused */
 	uint8_t distance[EM_MAX_NODES][EM_MAX_NODES];
 	/* Two spare entries past max let splits happen before merges. */
-	struct em_region memory_static[EM_STATIC_REGIONS + 2];
-	struct em_region reserved_static[EM_STATIC_REGIONS + 2];
-	uint32_t memory_static_head;
-	uint32_t reserved_static_head;
+	struct em_region memory_static[EM_STATIC_SLOTS];
+	struct em_region reserved_static[EM_STATIC_SLOTS];
+	uint32_t memory_static_heads[EM_STATIC_CHUNKS];
+	uint32_t reserved_static_heads[EM_STATIC_CHUNKS];
 };
 
 /* ------------------------------------------------------------------------ */

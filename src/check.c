@@ -74,7 +74,7 @@ int em_check(const struct earlymem *em, struct em_check_failure *why)
 {
 	const struct em_array *arrays[2] = { &em->memory, &em->reserved };
 	const struct em_region *statics[2] = { em->memory_static, em->reserved_static };
-	const uint32_t *heads[2] = { &em->memory_static_head, &em->reserved_static_head };
+	const uint32_t *heads[2] = { em->memory_static_heads, em->reserved_static_heads };
 	struct em_check_failure f = { EM_INV_OK, "memory", 0 };
 
 	/* Each array on its own first: the storage check below reads the reserved array. */

@@ -264,9 +264,9 @@ static void discard(struct walk *w)
 	 * Late frees need both arrays: to check the reservation and to find the
 	 * node of the pages. If either had to be emptied, they are refused.
 	 */
-	em->no_late_free = !back_to_static(&em->memory, em->memory_static, &em->memory_static_head);
+	em->no_late_free = !back_to_static(&em->memory, em->memory_static, em->memory_static_heads);
 	em->no_late_free |=
-		!back_to_static(&em->reserved, em->reserved_static, &em->reserved_static_head);
+		!back_to_static(&em->reserved, em->reserved_static, em->reserved_static_heads);
 	/* The storage is the page allocator's now: a late free must not release it again. */
 	for (unsigned i = 0; i < w->nself && !em->no_late_free; i++) {
 		const struct em_span *s = &w->self[i];

@@ -12,8 +12,8 @@ static void init_array(struct em_array *a, struct em_region *storage, uint32_t *
 void em_init(struct earlymem *em)
 {
 	em__memzero(em, sizeof(*em));
-	init_array(&em->memory, em->memory_static, &em->memory_static_head, "memory");
-	init_array(&em->reserved, em->reserved_static, &em->reserved_static_head, "reserved");
+	init_array(&em->memory, em->memory_static, em->memory_static_heads, "memory");
+	init_array(&em->reserved, em->reserved_static, em->reserved_static_heads, "reserved");
 	em->current_limit = EM_ALLOC_ANYWHERE;
 	for (int i = 0; i < EM_MAX_NODES; i++)
 		for (int j = 0; j < EM_MAX_NODES; j++)

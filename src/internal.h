@@ -78,12 +78,9 @@ struct em_layout {
 /* Entry @i (i < storage size). O(1): see region_array.c for the layout. */
 static inline struct em_region *em__ra_at(const struct em_array *a, uint32_t i)
 {
-	uint32_t c = i >> a->shift, first = c << a->shift;
-	uint32_t slot = a->heads[c] + (i - first);
+	uint32_t c = i >> a->shift, mask = a->csize - 1;
 
-	if (slot >= a->csize)
-		slot -= a->csize;
-	return &a->regions[first + slot];
+	return &a->regions[(c << a->shift) + ((a->heads[c] + i) & mask)];
 }
 
 void em__ra_layout(uint32_t max, struct em_layout *l);

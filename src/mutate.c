@@ -126,14 +126,16 @@ int em_free(struct earlymem *em, uint64_t base, uint64_t size)
 		return err < 0 ? err : 0;
 	if (em->no_late_free)
 		return EM_ERETIRED;
+	/* Inside one reservation, not the arrays' own storage: done in one search. */
+	if (!em->retired && !owns_storage(&em->memory, base, end) &&
+	    !owns_storage(&em->reserved, base, end) && em__remove_fast(&em->reserved, base, end))
+		return 0;
 	if (!em__covered(&em->reserved, base, end))
 		return EM_ENOENT;
 	if (owns_storage(&em->memory, base, end) || owns_storage(&em->reserved, base, end))
 		return EM_EBUSY;
 	if (em->retired)
 		return em__late_free(em, base, end);
-	if (em__remove_fast(&em->reserved, base, end))
-		return 0;
 	err = em__ensure_room(em, &em->reserved, em__remove_count(&em->reserved, base, end),
 			      &(struct em_span){ base, end });
 	if (err)

@@ -16,33 +16,24 @@
  *   delete at i: the same in reverse, each later chunk passing its first
  *   entry back to the end of the chunk before it.
  *
- * The static storage inside the instance (and any array of at most
- * EM_STATIC_REGIONS entries) is a single ring of max + 2 slots; its shift
- * is 31 so that every index falls into chunk 0. Doubled storage uses
- * power-of-two chunks of about 4 * sqrt(max) slots, which balances the two
- * costs above; its heads follow the slots in the same storage block.
+ * Chunks hold 2^shift slots. The static storage inside the instance has
+ * chunks of 2^EM_STATIC_CHUNK_SHIFT (16); doubled storage has chunks of
+ * about 2 * sqrt(max), which balances the two costs above, and keeps its
+ * heads after the slots in the same storage block.
  */
 #include "internal.h"
-
-/* Shift of a single-chunk array: index >> 31 is 0 for every valid index. */
-#define ONE_CHUNK_SHIFT 31
 
 void em__ra_layout(uint32_t max, struct em_layout *l)
 {
 	unsigned log2 = 0;
 
-	if (max <= EM_STATIC_REGIONS) {
-		l->shift = ONE_CHUNK_SHIFT;
-		l->csize = max + 2;
-		l->chunks = 1;
-		return;
-	}
 	while (log2 < 32 && (1ull << log2) < max)
 		log2++;
-	/* csize = 2^shift ~ 4 * sqrt(max), but never above EM_CHUNK_SHIFT_MAX. */
-	l->shift = 2 + (log2 + 1) / 2;
-	if (l->shift > EM_CHUNK_SHIFT_MAX)
-		l->shift = EM_CHUNK_SHIFT_MAX;
+	if (max <= EM_STATIC_REGIONS)
+		l->shift = EM_STATIC_CHUNK_SHIFT;
+	else /* csize = 2^shift ~ 2 * sqrt(max), at most 2^EM_CHUNK_SHIFT_MAX */
+		l->shift = 1 + (log2 + 1) / 2 < EM_CHUNK_SHIFT_MAX ? 1 + (log2 + 1) / 2 :
+								     EM_CHUNK_SHIFT_MAX;
 	l->csize = 1u << l->shift;
 	l->chunks = (uint32_t)(((uint64_t)max + 2 + l->csize - 1) >> l->shift);
 }
@@ -86,34 +77,61 @@ static struct chunk chunk_of(const struct em_array *a, uint32_t c)
 /* Entry @j of the chunk (0 is its lowest). */
 static struct em_region *entry(const struct chunk *k, uint32_t j)
 {
-	uint32_t s = *k->head + j;
-
-	return &k->slot[s >= k->size ? s - k->size : s];
+	return &k->slot[(*k->head + j) & (k->size - 1)];
 }
 
-/* Moves entries [from, to) one place down: entry j becomes entry j - 1. */
+/*
+ * Moves entries [from, to) one place down: entry j becomes entry j - 1.
+ * Done in runs of slots that do not wrap, so the inner loop is plain copies.
+ */
 static void move_down(const struct chunk *k, uint32_t from, uint32_t to)
 {
-	for (uint32_t j = from; j < to; j++)
-		*entry(k, j - 1) = *entry(k, j);
+	struct em_region *slot = k->slot;
+
+	while (from < to) {
+		uint32_t s = (uint32_t)(entry(k, from) - slot), run;
+
+		if (s == 0) { /* the source is slot 0, its new place the last slot */
+			slot[k->size - 1] = slot[0];
+			from++;
+			continue;
+		}
+		run = to - from < k->size - s ? to - from : k->size - s;
+		for (uint32_t t = 0; t < run; t++)
+			slot[s - 1 + t] = slot[s + t];
+		from += run;
+	}
 }
 
-/* Moves entries [from, to) one place up: entry j becomes entry j + 1. */
+/* Moves entries [from, to) one place up: entry j becomes entry j + 1. In runs, top down. */
 static void move_up(const struct chunk *k, uint32_t from, uint32_t to)
 {
-	for (uint32_t j = to; j > from; j--)
-		*entry(k, j) = *entry(k, j - 1);
+	struct em_region *slot = k->slot;
+
+	while (to > from) {
+		uint32_t d = (uint32_t)(entry(k, to) - slot), run;
+
+		if (d == 0) { /* the destination is slot 0, the source the last slot */
+			slot[0] = slot[k->size - 1];
+			to--;
+			continue;
+		}
+		run = to - from < d ? to - from : d;
+		for (uint32_t t = 0; t < run; t++)
+			slot[d - t] = slot[d - 1 - t];
+		to -= run;
+	}
 }
 
 /* The ring starts one slot earlier (a free slot when the chunk is not full). */
 static void head_back(const struct chunk *k)
 {
-	*k->head = *k->head ? *k->head - 1 : k->size - 1;
+	*k->head = (*k->head - 1) & (k->size - 1);
 }
 
 static void head_forward(const struct chunk *k)
 {
-	*k->head = *k->head + 1 == k->size ? 0 : *k->head + 1;
+	*k->head = (*k->head + 1) & (k->size - 1);
 }
 
 /* Inserts @r as entry @j of a chunk holding @n < size entries. */
@@ -143,18 +161,40 @@ static void chunk_delete(const struct chunk *k, uint32_t n, uint32_t j)
 
 uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 {
-	uint32_t lo = 0, hi = a->cnt;
+	uint32_t used = (a->cnt + a->csize - 1) >> a->shift, lo = 0, n, c;
+	struct chunk k;
 
-	/* First region whose end is above addr: ends are sorted too. */
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
+	if (used == 0)
+		return 0;
+	/* The last chunk whose first entry starts at or below addr (else chunk 0). */
+	n = used;
+	while (n > 1) {
+		uint32_t half = n / 2;
+		const struct chunk mid = chunk_of(a, lo + half);
 
-		if (em__end(em__ra_at(a, mid)) > addr)
-			hi = mid;
-		else
-			lo = mid + 1;
+		lo = mid.slot[*mid.head].base <= addr ? lo + half : lo;
+		n -= half;
 	}
-	return lo;
+	/*
+	 * In it, the first entry that ends above addr. Ends are sorted: if no
+	 * entry of this chunk does, the answer is the next chunk's first entry,
+	 * index (c + 1) << shift, which is also what the search yields.
+	 */
+	c = lo;
+	k = chunk_of(a, c);
+	n = c + 1 < used ? a->csize : a->cnt - (c << a->shift);
+	lo = 0;
+	while (n > 0) {
+		uint32_t half = n / 2;
+
+		if (em__end(entry(&k, lo + half)) <= addr) {
+			lo += half + 1;
+			n -= half + 1;
+		} else {
+			n = half;
+		}
+	}
+	return (c << a->shift) + lo;
 }
 
 void em__ra_insert(struct em_array *a, uint32_t i, const struct em_region *r)
@@ -223,10 +263,11 @@ void em__ra_delete(struct em_array *a, uint32_t i, uint32_t n)
 		a->total_size -= em__ra_at(a, k)->size;
 	chunks_after = ((a->cnt - 1) >> a->shift) - (i >> a->shift);
 	/*
-	 * One at a time costs about (csize / 2 + chunks) per entry; closing the
-	 * gap by copying every later entry n places down costs cnt - i - n.
+	 * One at a time moves about csize / 4 entries and one per later chunk,
+	 * each; closing the gap by copying every later entry n places down
+	 * costs cnt - i - n copies, each about twice a move (two lookups).
 	 */
-	if ((uint64_t)n * (a->csize / 2 + chunks_after) <= a->cnt - i - n) {
+	if (n == 1 || (uint64_t)n * (a->csize / 4 + chunks_after) <= 2ull * (a->cnt - i - n)) {
 		while (n--)
 			delete_one(a, i);
 		return;

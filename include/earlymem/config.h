@@ -33,6 +33,19 @@
 #define EM_CHUNK_SHIFT_MAX 20
 #endif
 
+/*
+ * The static storage is chunks of 2^EM_STATIC_CHUNK_SHIFT entries, as many
+ * as hold EM_STATIC_REGIONS + 2 (derived: do not set these).
+ */
+#if EM_CHUNK_SHIFT_MAX < 4
+#define EM_STATIC_CHUNK_SHIFT EM_CHUNK_SHIFT_MAX
+#else
+#define EM_STATIC_CHUNK_SHIFT 4
+#endif
+#define EM_STATIC_CHUNKS \
+	((EM_STATIC_REGIONS + 2 + (1 << EM_STATIC_CHUNK_SHIFT) - 1) >> EM_STATIC_CHUNK_SHIFT)
+#define EM_STATIC_SLOTS (EM_STATIC_CHUNKS << EM_STATIC_CHUNK_SHIFT)
+
 #if EM_STATIC_REGIONS < 2
 #error "EM_STATIC_REGIONS must be at least 2"
 #endif

@@ -489,8 +489,9 @@ static void test_check_detects_unreserved_doubled_storage(void **state)
 	struct earlymem em;
 
 	/* A storage block laid out as doubled storage is: slots, then the head. */
-	size_t slots = (size_t)EM_STATIC_REGIONS + 2;
-	struct em_region *block = calloc(1, slots * sizeof(*block) + sizeof(uint32_t));
+	size_t slots = EM_STATIC_SLOTS;
+	struct em_region *block =
+		calloc(1, slots * sizeof(*block) + EM_STATIC_CHUNKS * sizeof(uint32_t));
 
 	assert_non_null(block);
 	setup_em(&em, NULL);

@@ -110,7 +110,7 @@ static struct em_array outside_sim(const struct em_array *a, struct em_region *b
 	out.regions = buf;
 	out.heads = &head;
 	out.shift = 31;
-	out.csize = UINT32_MAX;
+	out.csize = 1u << 31;
 	out.chunks = 1;
 	out.cnt = 0;
 	out.total_size = 0;

@@ -117,7 +117,7 @@ static void random_walk(uint32_t max, uint32_t steps, uint64_t seed)
 	free(storage);
 }
 
-static void test_static_single_ring(void **state)
+static void test_static_layout(void **state)
 {
 	(void)state;
 	random_walk(EM_STATIC_REGIONS, 20000, 1);
@@ -140,11 +140,13 @@ static void test_layouts(void **state)
 	struct em_layout l;
 
 	(void)state;
-	/* Up to the static size: one ring of exactly max + 2 slots. */
+	/* Up to the static size: the static storage's chunks. */
 	em__ra_layout(EM_STATIC_REGIONS, &l);
-	assert_int_equal(l.chunks, 1);
-	assert_int_equal(l.csize, EM_STATIC_REGIONS + 2);
-	/* Doubled: power-of-two chunks of about 4 * sqrt(max), enough for max + 2. */
+	assert_int_equal(l.chunks, EM_STATIC_CHUNKS);
+	assert_int_equal(l.csize, 1u << EM_STATIC_CHUNK_SHIFT);
+	assert_int_equal(l.chunks * l.csize, EM_STATIC_SLOTS);
+	assert_true(EM_STATIC_SLOTS >= EM_STATIC_REGIONS + 2);
+	/* Doubled: power-of-two chunks of about 2 * sqrt(max), enough for max + 2. */
 	for (uint32_t max = 2 * EM_STATIC_REGIONS; max && max <= (1u << 30); max *= 2) {
 		em__ra_layout(max, &l);
 		assert_int_equal(l.csize, 1u << l.shift);
@@ -157,15 +159,15 @@ static void test_layouts(void **state)
 				    l.chunks * sizeof(uint32_t));
 	}
 	em__ra_layout(65536, &l);
-	if (EM_CHUNK_SHIFT_MAX >= 10)
-		assert_int_equal(l.csize, 1024);
+	if (EM_CHUNK_SHIFT_MAX >= 9)
+		assert_int_equal(l.csize, 512);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layouts),
-		cmocka_unit_test(test_static_single_ring),
+		cmocka_unit_test(test_static_layout),
 		cmocka_unit_test(test_few_chunks),
 		cmocka_unit_test(test_many_chunks),
 	};

@@ -144,8 +144,8 @@ static struct earlymem *rs_clone(const struct earlymem *src)
 
 	assert_non_null(c);
 	memcpy(c, src, sizeof(*c));
-	rs_clone_array(&c->memory, &src->memory, c->memory_static, &c->memory_static_head);
-	rs_clone_array(&c->reserved, &src->reserved, c->reserved_static, &c->reserved_static_head);
+	rs_clone_array(&c->memory, &src->memory, c->memory_static, c->memory_static_heads);
+	rs_clone_array(&c->reserved, &src->reserved, c->reserved_static, c->reserved_static_heads);
 	return c;
 }
 
