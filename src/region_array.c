@@ -184,17 +184,14 @@ uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 	k = chunk_of(a, c);
 	n = c + 1 < used ? a->csize : a->cnt - (c << a->shift);
 	lo = 0;
-	while (n > 0) {
+	/* The answer stays in [lo, lo + n]; no branch on the data (random keys mispredict). */
+	while (n > 1) {
 		uint32_t half = n / 2;
 
-		if (em__end(entry(&k, lo + half)) <= addr) {
-			lo += half + 1;
-			n -= half + 1;
-		} else {
-			n = half;
-		}
+		lo += em__end(entry(&k, lo + half - 1)) <= addr ? half : 0;
+		n -= half;
 	}
-	return (c << a->shift) + lo;
+	return (c << a->shift) + lo + (em__end(entry(&k, lo)) <= addr);
 }
 
 void em__ra_insert(struct em_array *a, uint32_t i, const struct em_region *r)
