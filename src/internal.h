@@ -56,7 +56,9 @@ static inline bool em__node_valid(int node)
 /* Whether two regions carry the same attributes (and so may merge). */
 static inline bool em__same_attrs(const struct em_region *a, const struct em_region *b)
 {
-	return a->flags == b->flags && a->node == b->node && em__str_equal(a->label, b->label);
+	/* Same pointer (or both NULL) is the common case: no call for it. */
+	return a->flags == b->flags && a->node == b->node &&
+	       (a->label == b->label || em__str_equal(a->label, b->label));
 }
 
 /*
