@@ -58,10 +58,11 @@ S_OBJS := $(LIB_SRCS:%.c=$(B)/asan/%.o)
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 # Every unit test binary also links the reference buddy allocator (the
-# downstream of em_handoff(), tests/buddy/).
-UNIT_COMMON := tests/unit/common.c tests/buddy/buddy.c
-UNIT_HDRS := tests/unit/common.h tests/buddy/buddy.h
-UNIT_INC := -Itests/unit -Itests/buddy
+# downstream of em_handoff(), tests/buddy/) and the reference model
+# (tests/model/, also used by the fuzz target tests/fuzz/fuzz_ops.c).
+UNIT_COMMON := tests/unit/common.c tests/buddy/buddy.c tests/model/model.c
+UNIT_HDRS := tests/unit/common.h tests/buddy/buddy.h tests/model/model.h
+UNIT_INC := -Itests/unit -Itests/buddy -Itests/model
 UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
 # The model test also runs against a build with tiny static arrays, so full
 # arrays (EM_ENOSPC) happen all the time, 16-byte pages, so its handoff
@@ -203,13 +204,13 @@ readme-example: $(B)/libearlymem.a
 
 # The code follows the checked-in .clang-format.
 FORMAT_FILES = $(wildcard src/*.c src/*.h arch/x86_64/*.[ch] include/*.h include/earlymem/*.h \
-	tests/unit/*.c tests/unit/*.h tests/buddy/*.c tests/buddy/*.h)
+	tests/unit/*.c tests/unit/*.h tests/buddy/*.c tests/buddy/*.h tests/model/*.c tests/model/*.h)
 format-check:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES)
 	@echo "  FORMAT  $(words $(FORMAT_FILES)) files follow .clang-format"
 
 test: deps all check-undefined check-clang readme-example format-check unit asan valgrind \
-	analyze coverage emmap-test qemu-test
+	analyze coverage emmap-test fuzz-smoke qemu-test
 
 clean:
 	rm -rf $(B)

@@ -28,6 +28,8 @@ memcheck   valgrind          cmd:valgrind
 analysis   cppcheck          cmd:cppcheck
 analysis   clang-tidy        cmd:clang-tidy
 analysis   gcovr             cmd:gcovr
+fuzz       clang             cmd:clang
+fuzz       libclang-rt-14-dev file:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a|file:/usr/lib/llvm-14/lib/clang/14/lib/linux/libclang_rt.fuzzer-x86_64.a
 '
 
 # present COND...: true when every condition holds.
