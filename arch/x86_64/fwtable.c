@@ -12,6 +12,8 @@
  */
 #include "fwtable.h"
 
+#include "../../src/internal.h"
+
 /* The scratch layout: the table first (so it stays valid for loading), then the work copy. */
 struct layout {
 	struct em_fw_entry *table; /* up to 2n entries */
@@ -363,6 +365,53 @@ static int load_memory(struct earlymem *em, const struct em_fw_entry *t, size_t 
 	return 0;
 }
 
+/* Whether [@base, @end) touches a range the map reserves. */
+static bool on_map_reservation(const struct em_fw_entry *t, size_t n, em_fw_classify classify,
+			       const void *ctx, uint64_t base, uint64_t end)
+{
+	for (size_t i = 0; i < n && t[i].base < end; i++) {
+		struct em_fw_class c = { 0 };
+
+		classify(&t[i], ctx, &c);
+		if (c.label && entry_end(&t[i]) > base)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * An array that doubled during the load onto memory the instance had
+ * before it may sit on a range the map reserves (the reservation there
+ * keeps the label EM_LABEL_SELF), and storage that moved again has left
+ * such a range unreserved. Reserves again what old storage left behind,
+ * then moves arrays still on a range the map reserves into free memory
+ * (every such range is reserved by then), until nothing moves.
+ */
+static int settle_storage(struct earlymem *em, const struct em_fw_entry *t, size_t n,
+			  em_fw_classify classify, const void *ctx)
+{
+	struct em_array *arrays[2] = { &em->memory, &em->reserved };
+	struct em_fw_stats st = { 0 };
+
+	for (;;) {
+		bool moved = false;
+		int err = load_reservations(em, t, n, classify, ctx, &st);
+
+		for (unsigned k = 0; k < 2 && !err; k++) {
+			struct em_array *a = arrays[k];
+			struct em_span self = { a->phys, a->phys + a->bytes };
+
+			if (!a->bytes ||
+			    !on_map_reservation(t, n, classify, ctx, self.base, self.end))
+				continue;
+			err = em__ensure_room(em, a, (uint64_t)a->max + 1, &self);
+			moved = true;
+		}
+		if (err || !moved)
+			return err;
+	}
+}
+
 int em_fw_load(struct earlymem *em, const struct em_fw_entry *table, size_t n,
 	       em_fw_classify classify, const void *ctx, void *work, size_t work_bytes,
 	       struct em_fw_stats *stats)
@@ -385,6 +434,8 @@ int em_fw_load(struct earlymem *em, const struct em_fw_entry *table, size_t n,
 		err = load_reservations(em, table, n, classify, ctx, &st);
 	if (!err)
 		err = load_memory(em, table, n, classify, ctx, &st);
+	if (!err)
+		err = settle_storage(em, table, n, classify, ctx);
 	if (err) {
 		(void)em_txn_rollback(em, work); /* begun here: cannot fail */
 		return err;
