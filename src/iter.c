@@ -120,10 +120,27 @@ static void arm_fast_path(struct em_iter *it, const struct em_array *res, const 
 	uint32_t slot = (uint32_t)(r - (res->regions + ((uint64_t)c << res->shift)));
 	uint64_t last = (chunk_end < res->cnt ? chunk_end : res->cnt) - 1;
 	uint64_t mend = em__end(m);
-	uint64_t after = last - i < res->csize - 1 - slot ? last - i : res->csize - 1 - slot;
+	/* Index of the run's last entry: the chunk's last, or the last before the ring wraps. */
+	uint64_t run_end =
+		i + (last - i < res->csize - 1 - slot ? last - i : res->csize - 1 - slot);
 
+	/*
+	 * Storage laid out afresh (after a doubling, or filled in address
+	 * order) has its heads at 0: a full chunk's last entry is then in its
+	 * last slot and the next chunk's first entry right after it. Follow such
+	 * chunks, at most 16 at a time so that arming stays O(1).
+	 */
+	for (unsigned n = 0; n < 16; n++) {
+		uint64_t next = run_end + 1; /* the next chunk's first entry, if aligned */
+
+		if ((next & (res->csize - 1)) || next >= res->cnt ||
+		    em__ra_at(res, (uint32_t)run_end) != res->regions + run_end ||
+		    res->heads[next >> res->shift] != 0)
+			break;
+		run_end = (next + res->csize < res->cnt ? next + res->csize : res->cnt) - 1;
+	}
 	it->rp_ = r;
-	it->rlast_ = r + after;
+	it->rlast_ = r + (run_end - i);
 	it->mend_ = mend < it->hi_ ? mend : it->hi_;
 }
 

@@ -164,8 +164,10 @@ uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 	uint32_t used = (a->cnt + a->csize - 1) >> a->shift, lo = 0, n, c;
 	struct chunk k;
 
-	if (used == 0)
+	if (used == 0 || em__end(em__ra_at(a, 0)) > addr)
 		return 0;
+	if (em__end(em__ra_at(a, a->cnt - 1)) <= addr)
+		return a->cnt; /* both ends are common: walks and allocations start there */
 	/* The last chunk whose first entry starts at or below addr (else chunk 0). */
 	n = used;
 	while (n > 1) {
