@@ -474,6 +474,20 @@ static void test_check_detects_bad_storage(void **state)
 	em.memory.max = 0;
 	expect_corrupt(&em, EM_INV_STORAGE, "memory", 0);
 
+	/* The chunked layout: a head outside its chunk, a layout max does not give. */
+	three_regions(&em);
+	em.memory.heads[em.memory.chunks - 1] = em.memory.csize;
+	expect_corrupt(&em, EM_INV_STORAGE, "memory", 0);
+	three_regions(&em);
+	em.reserved.shift++;
+	expect_corrupt(&em, EM_INV_STORAGE, "reserved", 0);
+	three_regions(&em);
+	em.reserved.chunks--;
+	expect_corrupt(&em, EM_INV_STORAGE, "reserved", 0);
+	three_regions(&em);
+	em.memory.heads = em.reserved_static_heads; /* static storage, someone else's heads */
+	expect_corrupt(&em, EM_INV_STORAGE, "memory", 0);
+
 	setup_em(&em, NULL);
 	em.memory.regions = NULL; /* no snapshot: it would read through NULL */
 	test_log_reset();

@@ -67,6 +67,7 @@ static void random_walk(uint32_t max, uint32_t steps, uint64_t seed)
 
 	assert_non_null(r.e);
 	em__ra_init(&a, storage, em__ra_storage_heads(storage, max), max);
+	assert_null(em_region_at(&a, 0));
 	rng_state = seed;
 	for (uint32_t s = 0; s < steps; s++) {
 		/* Drift towards full and back to empty, so both ends are visited. */
@@ -90,6 +91,7 @@ static void random_walk(uint32_t max, uint32_t steps, uint64_t seed)
 			r.n -= n;
 		}
 		assert_same(&a, &r);
+		assert_null(em_region_at(&a, r.n));
 	}
 
 	/* Move to storage twice the size, then copy out, change, restore (as em_txn). */
