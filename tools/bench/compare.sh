@@ -81,6 +81,6 @@ END {
 		       ratio, ok ? "yes" : "**no**", rule
 	}
 	print ""
-	printf "Targets met: %d of %d%s.\n", met, rows, files > 1 ? " (every run)" : ""
+	printf "Targets met: %d of %d%s.\n", met, rows, (files > 1 ? " (every run)" : "")
 }
 ' files=$# "${@:--}"
