@@ -7,6 +7,8 @@
 #   make valgrind   the unit tests under memcheck; make analyze: cppcheck, clang-tidy,
 #                   gcc -fanalyzer; make coverage: gcov line/branch floors (mk/analysis.mk)
 #   make bench      the benchmark against Linux memblock's workloads (mk/bench.mk)
+#   make install    headers, libearlymem.a and earlymem.pc under PREFIX (DESTDIR too;
+#                   make uninstall removes them; mk/install.mk)
 #   make qemu-test  the UEFI test image on OVMF under QEMU, the whole matrix (tests/uefi/run)
 #   make run        boot it once (2 nodes, 4 GiB), report on the terminal, map in build/run/
 #   make clean
@@ -210,7 +212,7 @@ format-check:
 	@echo "  FORMAT  $(words $(FORMAT_FILES)) files follow .clang-format"
 
 test: deps all check-undefined check-clang readme-example format-check unit asan valgrind \
-	analyze coverage emmap-test fuzz-smoke qemu-test
+	analyze coverage emmap-test fuzz-smoke install-test qemu-test
 
 clean:
 	rm -rf $(B)

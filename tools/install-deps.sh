@@ -19,6 +19,7 @@ core       libcmocka-dev     file:/usr/include/cmocka.h
 core       clang             cmd:clang
 core       clang-format      cmd:clang-format
 core       binutils          cmd:nm cmd:ld cmd:ar cmd:objcopy
+core       pkg-config        cmd:pkg-config
 uefi       gnu-efi           file:/usr/include/efi/efi.h
 uefi       qemu-system-x86   cmd:qemu-system-x86_64
 uefi       ovmf              file:/usr/share/OVMF/OVMF_CODE.fd|file:/usr/share/OVMF/OVMF_CODE_4M.fd|file:/usr/share/ovmf/OVMF.fd
