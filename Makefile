@@ -9,7 +9,8 @@
 #   make bench      the benchmark against Linux memblock's workloads (mk/bench.mk)
 #   make install    headers, libearlymem.a and earlymem.pc under PREFIX (DESTDIR too;
 #                   make uninstall removes them; mk/install.mk)
-#   make qemu-test  the UEFI test image on OVMF under QEMU, the whole matrix (tests/uefi/run)
+#   make qemu-test  the UEFI test image on OVMF under QEMU, the whole matrix (tests/uefi/run),
+#                   and the Multiboot2 kernel on SeaBIOS/GRUB (tests/mb2/run, mk/mb2.mk)
 #   make run        boot it once (2 nodes, 4 GiB), report on the terminal, map in build/run/
 #   make clean
 #
@@ -288,10 +289,12 @@ $(B)/uefi/BOOTX64-break.EFI: $(B)/uefi/bootx64-break.so
 	@echo "  EFI     $@"
 	$(Q)$(OBJCOPY) $(UEFI_SECTIONS) --target efi-app-x86_64 --subsystem=10 $< $@
 
-# The whole matrix (tests/uefi/run), part of `make test`.
-qemu-test: uefi-deps
-	$(Q)$(MAKE) --no-print-directory uefi
-	$(Q)tests/uefi/run
+# Both matrices (tests/uefi/run, tests/mb2/run), part of `make test`; both
+# always run, and the target fails if either does.
+qemu-test: uefi-deps mb2-deps
+	$(Q)$(MAKE) --no-print-directory uefi mb2
+	$(Q)u=0; m=0; tests/uefi/run || u=$$?; tests/mb2/run || m=$$?; \
+	[ $$u -eq 0 ] && [ $$m -eq 0 ]
 
 # Boot one configuration (2 nodes, 4 GiB), report on the terminal, then a map.
 run: uefi-deps

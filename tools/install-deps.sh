@@ -25,6 +25,11 @@ uefi       qemu-system-x86   cmd:qemu-system-x86_64
 uefi       ovmf              file:/usr/share/OVMF/OVMF_CODE.fd|file:/usr/share/OVMF/OVMF_CODE_4M.fd|file:/usr/share/ovmf/OVMF.fd
 uefi       mtools            cmd:mcopy
 uefi       dosfstools        cmd:mkfs.fat
+mb2        qemu-system-x86   cmd:qemu-system-x86_64
+mb2        grub-pc-bin       file:/usr/lib/grub/i386-pc/multiboot2.mod
+mb2        grub-common       cmd:grub-mkrescue
+mb2        xorriso           cmd:xorriso
+mb2        mtools            cmd:mformat
 memcheck   valgrind          cmd:valgrind
 analysis   cppcheck          cmd:cppcheck
 analysis   clang-tidy        cmd:clang-tidy

@@ -40,6 +40,7 @@
 #define EARLYMEM_MULTIBOOT2_H
 
 #include <earlymem/firmware.h>
+#include <earlymem/efi.h> /* em_mb2_load()'s options are EM_EFI_* */
 
 #ifdef __cplusplus
 extern "C" {
