@@ -31,6 +31,7 @@ mb2        grub-common       cmd:grub-mkrescue
 mb2        xorriso           cmd:xorriso
 mb2        mtools            cmd:mformat
 memcheck   valgrind          cmd:valgrind
+gallery    librsvg2-bin      cmd:rsvg-convert
 analysis   cppcheck          cmd:cppcheck
 analysis   clang-tidy        cmd:clang-tidy
 analysis   gcovr             cmd:gcovr
