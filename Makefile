@@ -212,7 +212,8 @@ format-check:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES)
 	@echo "  FORMAT  $(words $(FORMAT_FILES)) files follow .clang-format"
 
-test: deps all check-undefined check-clang readme-example format-check unit asan valgrind \
+test: deps all check-undefined check-clang readme-example doc-check integrating-example \
+	format-check unit asan valgrind \
 	analyze coverage emmap-test fuzz-smoke install-test qemu-test
 
 clean:

@@ -473,6 +473,16 @@ void em_limit(struct earlymem *em, uint64_t bytes);
 /* ------------------------------------------------------------------------ */
 /* Iteration                                                                */
 
+/**
+ * enum em_iter_kind - what a walk (em_iter_init()) visits, lowest address
+ * first unless noted.
+ *
+ * EM_ITER_MEMORY: memory regions. EM_ITER_RESERVED: reservations (also
+ * those outside memory). EM_ITER_FREE: free ranges, memory minus
+ * reservations. EM_ITER_FREE_REV: free ranges, highest first.
+ * EM_ITER_PFN: the whole EM_PAGE_SIZE pages of memory regions, as page
+ * numbers. Usually reached through the em_for_each_*() macros.
+ */
 enum em_iter_kind {
 	EM_ITER_MEMORY,
 	EM_ITER_RESERVED,
@@ -559,19 +569,37 @@ static inline bool em_iter_next(struct em_iter *it)
 	return em_iter_next_slow(it);
 }
 
-/* Memory regions, lowest first, filtered by node and flags. */
+/**
+ * em_for_each_mem_range() - loop over memory regions, lowest first,
+ * filtered by @node and @flags as in em_iter_init() (pass EM_SKIP_FLAGS
+ * to see all memory). @it is a struct em_iter, not a pointer.
+ */
 #define em_for_each_mem_range(it, em, node, flags) \
 	for (em_iter_init(&(it), (em), EM_ITER_MEMORY, (node), (flags)); em_iter_next(&(it));)
-/* Reservations, lowest first. */
+/**
+ * em_for_each_reserved_range() - loop over reservations, lowest first,
+ * those outside memory included; it.label is the owner.
+ */
 #define em_for_each_reserved_range(it, em) \
 	for (em_iter_init(&(it), (em), EM_ITER_RESERVED, EM_NODE_ANY, 0); em_iter_next(&(it));)
-/* Free ranges (memory minus reservations), lowest first. */
+/**
+ * em_for_each_free_range() - loop over free ranges (memory minus
+ * reservations), lowest first, filtered as in em_iter_init(): memory with
+ * EM_HOTPLUG / EM_NOMAP / EM_UNACCEPTED is skipped unless @flags names it.
+ * Ranges are byte-exact, not page-rounded.
+ */
 #define em_for_each_free_range(it, em, node, flags) \
 	for (em_iter_init(&(it), (em), EM_ITER_FREE, (node), (flags)); em_iter_next(&(it));)
-/* Free ranges, highest first. */
+/**
+ * em_for_each_free_range_rev() - em_for_each_free_range(), highest first.
+ */
 #define em_for_each_free_range_rev(it, em, node, flags) \
 	for (em_iter_init(&(it), (em), EM_ITER_FREE_REV, (node), (flags)); em_iter_next(&(it));)
-/* Whole pages (EM_PAGE_SIZE) of memory regions: it.start_pfn..it.end_pfn. */
+/**
+ * em_for_each_pfn_range() - loop over the whole EM_PAGE_SIZE pages of
+ * memory regions, lowest first: pages it.start_pfn up to it.end_pfn
+ * (exclusive). Regions without a whole page are skipped.
+ */
 #define em_for_each_pfn_range(it, em, node, flags) \
 	for (em_iter_init(&(it), (em), EM_ITER_PFN, (node), (flags)); em_iter_next(&(it));)
 
@@ -616,7 +644,10 @@ int em_txn_rollback(struct earlymem *em, const void *buf);
  */
 void em_dump(const struct earlymem *em);
 
-/* The invariants em_check() verifies. */
+/**
+ * enum em_invariant - the invariants em_check() verifies (EM_INV_OK: all
+ * hold); em_invariant_str() describes each.
+ */
 enum em_invariant {
 	EM_INV_OK = 0,
 	EM_INV_STORAGE, /* regions NULL, max 0, or cnt > max */

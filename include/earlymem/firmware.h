@@ -46,10 +46,17 @@ struct em_fw_entry {
 /* Scratch bytes a loader needs to sanitize @n firmware entries. */
 #define EM_FW_WORK_BYTES(n) ((size_t)(n) * (3 * sizeof(struct em_fw_entry) + sizeof(uint32_t)) + 64)
 
-/*
- * Scratch a one-call loader (sanitize, then load) needs for @entries
- * firmware entries into @em as it is now: the table, plus room to save the
- * instance so a failed load can be rolled back (em_txn_bytes()).
+/**
+ * em_fw_work_bytes() - scratch a one-call loader (em_e820_load_raw(),
+ * em_efi_load_map(), em_limine_load()) needs for @entries firmware entries
+ * into @em as it is now: EM_FW_WORK_BYTES(@entries) for the table, plus
+ * em_txn_bytes(@em) to save the instance so a failed load can be rolled
+ * back, plus alignment slack.
+ *
+ * The answer grows with the regions @em holds, so compute it right before
+ * the load. There is no overflow check (@entries is a firmware count).
+ *
+ * Return: the byte count.
  */
 size_t em_fw_work_bytes(const struct earlymem *em, size_t entries);
 

@@ -53,14 +53,26 @@ extern "C" {
 #define EM_LIMINE_FRAMEBUFFER 7u
 #define EM_LIMINE_ACPI_TABLES 8u /* base revision 4 */
 
-/* One memory map entry, as Limine lays it out. */
+/**
+ * struct em_limine_entry - one memory map entry, as Limine lays it out
+ * (struct limine_memmap_entry).
+ * @base:   first address.
+ * @length: bytes.
+ * @type:   EM_LIMINE_USABLE, EM_LIMINE_RESERVED, ...
+ */
 struct em_limine_entry {
 	uint64_t base;
 	uint64_t length;
 	uint64_t type;
 };
 
-/* The memory map response, as Limine lays it out. */
+/**
+ * struct em_limine_memmap_response - the memory map response, as Limine
+ * lays it out (struct limine_memmap_response).
+ * @revision:    the response revision (every one is accepted).
+ * @entry_count: number of entries.
+ * @entries:     @entry_count pointers to entries.
+ */
 struct em_limine_memmap_response {
 	uint64_t revision;
 	uint64_t entry_count;
