@@ -10,14 +10,15 @@
 # The kernel is identity-mapped at 1 MiB, so the library is compiled again
 # with the kernel flags but -mcmodel=small instead of -mcmodel=kernel (which
 # is for a higher-half kernel) into build/mb2/obj/. The TAP output and the
-# buddy allocator are the UEFI image's own (tests/uefi/kio.c, pbuddy.c).
+# buddy allocator are the UEFI image's own (tests/uefi/kio.c, pbuddy.c), and
+# so are the checks after the map is loaded (tests/uefi/checks.c).
 MB2 := $(B)/mb2
 MB2_CFLAGS := $(filter-out -mcmodel=kernel,$(KFLAGS)) -mcmodel=small -Itests/uefi
-MB2_C_SRCS := tests/mb2/main.c tests/uefi/kio.c tests/uefi/pbuddy.c
-MB2_HDRS := tests/uefi/kio.h tests/uefi/pbuddy.h
+MB2_C_SRCS := tests/mb2/main.c tests/uefi/checks.c tests/uefi/kio.c tests/uefi/pbuddy.c
+MB2_HDRS := tests/uefi/checks.h tests/uefi/kio.h tests/uefi/pbuddy.h
 MB2_LIB_OBJS := $(LIB_SRCS:%.c=$(MB2)/obj/%.o)
-MB2_COMMON_OBJS := $(MB2)/obj/tests/mb2/boot.o $(MB2)/obj/tests/uefi/kio.o \
-	$(MB2)/obj/tests/uefi/pbuddy.o $(MB2_LIB_OBJS)
+MB2_COMMON_OBJS := $(MB2)/obj/tests/mb2/boot.o $(MB2)/obj/tests/uefi/checks.o \
+	$(MB2)/obj/tests/uefi/kio.o $(MB2)/obj/tests/uefi/pbuddy.o $(MB2_LIB_OBJS)
 MB2_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T tests/mb2/link.ld
 FORMAT_FILES += tests/mb2/main.c
