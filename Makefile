@@ -63,8 +63,9 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 # Every unit test binary also links the reference buddy allocator (the
 # downstream of em_handoff(), tests/buddy/) and the reference model
 # (tests/model/, also used by the fuzz target tests/fuzz/fuzz_ops.c).
-UNIT_COMMON := tests/unit/common.c tests/buddy/buddy.c tests/model/model.c
-UNIT_HDRS := tests/unit/common.h tests/buddy/buddy.h tests/model/model.h
+UNIT_COMMON := tests/unit/common.c tests/unit/fwbuild.c tests/buddy/buddy.c tests/model/model.c
+UNIT_HDRS := tests/unit/common.h tests/unit/fwbuild.h tests/unit/regcopy.h \
+	tests/buddy/buddy.h tests/model/model.h
 UNIT_INC := -Itests/unit -Itests/buddy -Itests/model
 UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
 # The model test also runs against a build with tiny static arrays, so full

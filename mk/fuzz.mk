@@ -21,7 +21,7 @@ FZ := $(B)/fuzz
 FZ_OBJS := $(LIB_SRCS:%.c=$(FZ)/obj/%.o)
 FZ_SM_OBJS := $(LIB_SRCS:%.c=$(FZ)/obj-small/%.o)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FZ)/fuzz_%)
-FUZZ_HDRS := tests/fuzz/fuzz.h tests/model/model.h tools/emmap/emmap.h
+FUZZ_HDRS := tests/fuzz/fuzz.h tests/unit/regcopy.h tests/model/model.h tools/emmap/emmap.h
 FORMAT_FILES += $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-deps fuzz-corpus
 

@@ -19,6 +19,8 @@
 #include <earlymem.h>
 #include <earlymem/firmware.h>
 
+#include "../unit/regcopy.h"
+
 /* Stops the run with a message: libFuzzer saves the input as crash-*. */
 #define FUZZ_FAIL(...)                                             \
 	do {                                                       \
@@ -170,13 +172,7 @@ static inline void fuzz_snap_take(struct fuzz_snap *s, const struct earlymem *em
 {
 	s->memory = em->memory;
 	s->reserved = em->reserved;
-	s->mem = malloc(sizeof(struct em_region) * (em->memory.cnt + 1u));
-	s->res = malloc(sizeof(struct em_region) * (em->reserved.cnt + 1u));
-	FUZZ_ASSERT(s->mem && s->res);
-	for (uint32_t i = 0; i < em->memory.cnt; i++)
-		s->mem[i] = *em_region_at(&em->memory, i);
-	for (uint32_t i = 0; i < em->reserved.cnt; i++)
-		s->res[i] = *em_region_at(&em->reserved, i);
+	FUZZ_ASSERT(em_copy_regions(em, &s->mem, &s->res));
 	s->current_limit = em->current_limit;
 	s->bottom_up = em->bottom_up;
 	s->resize_allowed = em->resize_allowed;

@@ -204,6 +204,22 @@ static size_t work_bytes_for(const struct earlymem *em, unsigned cfg)
 	return (cfg & 0x20) && w >= 8 ? w - 8 : w;
 }
 
+/*
+ * After a call that returned @err with @numa (preset to @pattern): a failure
+ * changed nothing, a success did what the SRAT says.
+ */
+static void numa_outcome(struct earlymem *em, struct fuzz_snap *s, int err,
+			 const struct em_acpi_numa *numa, const struct em_acpi_numa *pattern)
+{
+	fuzz_check(em);
+	if (err) {
+		fuzz_snap_assert_same(s, em, err);
+		FUZZ_ASSERT(!memcmp(numa, pattern, sizeof(*numa)));
+	} else {
+		check_srat_effect(s, em, numa);
+	}
+}
+
 static void run_srat(struct earlymem *em, const uint8_t *srat, size_t len, unsigned cfg,
 		     struct em_acpi_numa *out, bool *ok)
 {
@@ -220,14 +236,9 @@ static void run_srat(struct earlymem *em, const uint8_t *srat, size_t len, unsig
 	err = em_acpi_apply_srat(em, srat, len, work, wb, &numa);
 	FUZZ_SAY("em_acpi_apply_srat: %d, %d nodes, %u memory regions\n", err,
 		 err ? -1 : numa.nr_nodes, em->memory.cnt);
-	fuzz_check(em);
-	if (err) {
-		fuzz_snap_assert_same(&s, em, err);
-		FUZZ_ASSERT(!memcmp(&numa, &pattern, sizeof(numa)));
-	} else {
-		check_srat_effect(&s, em, &numa);
+	numa_outcome(em, &s, err, &numa, &pattern);
+	if (!err)
 		*out = numa;
-	}
 	*ok = !err;
 	fuzz_snap_free(&s);
 	free(work);
@@ -319,13 +330,7 @@ static void image(struct earlymem *em, struct fuzz_sim *sim, const uint8_t *body
 	err = em_acpi_numa(em, IMG_PHYS, work, wb, &numa);
 	FUZZ_SAY("em_acpi_numa: %d, %d nodes, slit %d\n", err, err ? -1 : numa.nr_nodes,
 		 err ? -1 : numa.slit);
-	fuzz_check(em);
-	if (err) {
-		fuzz_snap_assert_same(&s, em, err);
-		FUZZ_ASSERT(!memcmp(&numa, &pattern, sizeof(numa)));
-	} else {
-		check_srat_effect(&s, em, &numa);
-	}
+	numa_outcome(em, &s, err, &numa, &pattern);
 	fuzz_snap_free(&s);
 	sim->img = NULL;
 	free(work);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "common.h"
+#include "regcopy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,12 +147,7 @@ void snap_take(struct em_snapshot *s, const struct earlymem *em)
 {
 	s->memory = em->memory;
 	s->reserved = em->reserved;
-	s->mem = malloc(sizeof(struct em_region) * (em->memory.cnt + 1));
-	s->res = malloc(sizeof(struct em_region) * (em->reserved.cnt + 1));
-	for (uint32_t i = 0; i < em->memory.cnt; i++)
-		s->mem[i] = *em_region_at(&em->memory, i);
-	for (uint32_t i = 0; i < em->reserved.cnt; i++)
-		s->res[i] = *em_region_at(&em->reserved, i);
+	assert_true(em_copy_regions(em, &s->mem, &s->res));
 	s->current_limit = em->current_limit;
 	s->bottom_up = em->bottom_up;
 	s->resize_allowed = em->resize_allowed;

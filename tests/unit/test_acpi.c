@@ -7,7 +7,7 @@
  * built with correct checksums, in host memory or inside a simulated
  * physical memory reached through the phys_to_virt hook.
  */
-#include "common.h"
+#include "fwbuild.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,24 +19,6 @@
 
 /* Simulated physical memory [0, 32 MiB): the ACPI tables live in it. */
 #define SIM_SIZE (32 * MiB)
-#define RSDP_PHYS 0xe0000ull
-#define RSDT_PHYS 0xe1000ull
-#define XSDT_PHYS 0xe2000ull
-#define FACP_PHYS 0xe3000ull
-#define SRAT_PHYS 0xe4000ull
-#define SLIT_PHYS 0xe6000ull
-#define ALT_PHYS 0xe7000ull
-#define NOWHERE_PHYS 0xdead000000ull
-
-#define SRAT_EN 0x1u
-#define SRAT_HP 0x2u
-#define SRAT_NV 0x4u
-
-/* A table under construction. */
-struct tbl {
-	uint8_t b[8192];
-	uint32_t len;
-};
 
 struct fx {
 	struct earlymem em;
@@ -70,84 +52,6 @@ static int fx_teardown(void **state)
 /* ------------------------------------------------------------------------ */
 /* Table builders                                                           */
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* Sets byte @at so that the first @n bytes of @p sum to 0. */
-static void fix_checksum(uint8_t *p, size_t n, size_t at)
-{
-	uint8_t s = 0;
-	p[at] = 0;
-	for (size_t i = 0; i < n; i++)
-		s = (uint8_t)(s + p[i]);
-	p[at] = (uint8_t)-s;
-}
-
-static uint8_t *sim_ptr(struct fx *f, uint64_t phys)
-{
-	return f->sim.buf + phys;
-}
-
-static void tbl_begin(struct tbl *t, const char *sig, uint8_t rev)
-{
-	memset(t->b, 0, sizeof(t->b));
-	memcpy(t->b, sig, 4);
-	t->b[8] = rev;
-	memcpy(t->b + 10, "EMTEST", 6);
-	memcpy(t->b + 16, "EARLYMEM", 8);
-	t->len = EM_ACPI_HEADER_LEN;
-}
-
-/* Sets Length and the checksum. */
-static void tbl_end(struct tbl *t)
-{
-	put32(t->b + 4, t->len);
-	fix_checksum(t->b, t->len, 9);
-}
-
-static void srat_begin(struct tbl *t, uint8_t rev)
-{
-	tbl_begin(t, "SRAT", rev);
-	put32(t->b + 36, 1); /* reserved, must be 1 */
-	t->len = 48;
-}
-
-static void srat_mem(struct tbl *t, uint32_t pxm, uint64_t base, uint64_t len, uint32_t flags)
-{
-	uint8_t *s = t->b + t->len;
-	s[0] = 1;
-	s[1] = 40;
-	put32(s + 2, pxm);
-	put64(s + 8, base);
-	put64(s + 16, len);
-	put32(s + 28, flags);
-	t->len += 40;
-}
-
-/* Processor local APIC affinity: domain bits 7:0 at 2, 31:8 at 9..11. */
-static void srat_cpu(struct tbl *t, uint32_t pxm, uint8_t apic_id, uint32_t flags)
-{
-	uint8_t *s = t->b + t->len;
-	s[0] = 0;
-	s[1] = 16;
-	s[2] = (uint8_t)pxm;
-	s[3] = apic_id;
-	put32(s + 4, flags);
-	s[9] = (uint8_t)(pxm >> 8);
-	s[10] = (uint8_t)(pxm >> 16);
-	s[11] = (uint8_t)(pxm >> 24);
-	t->len += 16;
-}
-
 static void srat_x2apic(struct tbl *t, uint32_t pxm, uint32_t x2apic_id, uint32_t flags)
 {
 	uint8_t *s = t->b + t->len;
@@ -166,66 +70,6 @@ static void srat_raw(struct tbl *t, uint8_t type, uint8_t len)
 	s[0] = type;
 	s[1] = len;
 	t->len += len;
-}
-
-static void slit_build(struct tbl *t, uint64_t n, const uint8_t *d)
-{
-	tbl_begin(t, "SLIT", 1);
-	put64(t->b + 36, n);
-	if (n)
-		memcpy(t->b + 44, d, n * n);
-	t->len = (uint32_t)(44 + n * n);
-	tbl_end(t);
-}
-
-static void place(struct fx *f, uint64_t phys, const struct tbl *t)
-{
-	memcpy(sim_ptr(f, phys), t->b, t->len);
-}
-
-/* A table of @sig with no body at @phys. */
-static void place_dummy(struct fx *f, uint64_t phys, const char *sig)
-{
-	struct tbl t;
-	tbl_begin(&t, sig, 1);
-	tbl_end(&t);
-	place(f, phys, &t);
-}
-
-/* A root table (RSDT: 32-bit entries, XSDT: 64-bit) at @phys. */
-static void place_root(struct fx *f, uint64_t phys, bool xsdt, const uint64_t *entries, size_t n)
-{
-	struct tbl t;
-	tbl_begin(&t, xsdt ? "XSDT" : "RSDT", 1);
-	for (size_t i = 0; i < n; i++) {
-		if (xsdt) {
-			put64(t.b + t.len, entries[i]);
-			t.len += 8;
-		} else {
-			put32(t.b + t.len, (uint32_t)entries[i]);
-			t.len += 4;
-		}
-	}
-	tbl_end(&t);
-	place(f, phys, &t);
-}
-
-/* An RSDP of @rev at RSDP_PHYS: 20 bytes (rev < 2) or 36 with XsdtAddress. */
-static void place_rsdp(struct fx *f, uint8_t rev, uint32_t rsdt, uint64_t xsdt)
-{
-	uint8_t *p = sim_ptr(f, RSDP_PHYS);
-	memset(p, 0, 36);
-	memcpy(p, "RSD PTR ", 8);
-	memcpy(p + 9, "EMTEST", 6);
-	p[15] = rev;
-	put32(p + 16, rsdt);
-	if (rev >= 2) {
-		put32(p + 20, 36);
-		put64(p + 24, xsdt);
-	}
-	fix_checksum(p, 20, 8);
-	if (rev >= 2)
-		fix_checksum(p, 36, 32);
 }
 
 /* The SRAT of OVMF with `-m 4G` as 1G + 3G nodes (q35: low RAM ends at 2G). */
@@ -250,35 +94,9 @@ static void add_ovmf_memory(struct fx *f)
 	OK(&f->em, em_add(&f->em, 4 * GiB, 2 * GiB));
 }
 
-/* A full set of tables: RSDP (@rev) -> RSDT and XSDT -> FACP, SRAT (@srat), SLIT (@slit). */
-static void place_all(struct fx *f, uint8_t rev, const struct tbl *srat, const struct tbl *slit)
-{
-	uint64_t entries[3] = { FACP_PHYS, SRAT_PHYS, SLIT_PHYS };
-	size_t n = slit ? 3 : 2;
-
-	place_dummy(f, FACP_PHYS, "FACP");
-	if (srat)
-		place(f, SRAT_PHYS, srat);
-	else
-		entries[1] = 0;
-	if (slit)
-		place(f, SLIT_PHYS, slit);
-	place_root(f, RSDT_PHYS, false, entries, n);
-	place_root(f, XSDT_PHYS, true, entries, n);
-	place_rsdp(f, rev, RSDT_PHYS, rev >= 2 ? XSDT_PHYS : 0);
-}
-
 static int apply_srat(struct fx *f, const struct tbl *t)
 {
 	return em_acpi_apply_srat(&f->em, t->b, t->len, f->work, sizeof(f->work), &f->numa);
-}
-
-/* Asserts @f->numa is still the pattern fx_setup() wrote. */
-static void assert_numa_untouched(const struct fx *f)
-{
-	struct em_acpi_numa pattern;
-	memset(&pattern, 0xa5, sizeof(pattern));
-	assert_memory_equal(&pattern, &f->numa, sizeof(pattern));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -291,12 +109,12 @@ static void test_find_rsdp_v1_uses_rsdt(void **state)
 	size_t len = 0;
 
 	srat_ovmf_1g_3g(&f->t);
-	place_all(f, 0, &f->t, NULL);
+	place_all(&f->sim, 0, &f->t, NULL);
 	assert_int_equal(em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, &len), 0);
-	assert_ptr_equal(t, sim_ptr(f, SRAT_PHYS));
+	assert_ptr_equal(t, sim_ptr(&f->sim, SRAT_PHYS));
 	assert_int_equal(len, f->t.len);
 	assert_int_equal(em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, &len), 0);
-	assert_ptr_equal(t, sim_ptr(f, FACP_PHYS));
+	assert_ptr_equal(t, sim_ptr(&f->sim, FACP_PHYS));
 	assert_int_equal(len, EM_ACPI_HEADER_LEN);
 }
 
@@ -308,14 +126,14 @@ static void test_find_rsdp_v2_prefers_xsdt(void **state)
 	const void *t = NULL;
 
 	srat_ovmf_1g_3g(&f->t);
-	place(f, SRAT_PHYS, &f->t);
-	place(f, ALT_PHYS, &f->t);
-	place_dummy(f, FACP_PHYS, "FACP");
-	place_root(f, RSDT_PHYS, false, rsdt, 1);
-	place_root(f, XSDT_PHYS, true, xsdt, 2);
-	place_rsdp(f, 2, RSDT_PHYS, XSDT_PHYS);
+	place(&f->sim, SRAT_PHYS, &f->t);
+	place(&f->sim, ALT_PHYS, &f->t);
+	place_dummy(&f->sim, FACP_PHYS, "FACP");
+	place_root(&f->sim, RSDT_PHYS, false, rsdt, 1, 0);
+	place_root(&f->sim, XSDT_PHYS, true, xsdt, 2, 0);
+	place_rsdp(&f->sim, RSDP_PHYS, 2, RSDT_PHYS, XSDT_PHYS);
 	assert_int_equal(em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL), 0);
-	assert_ptr_equal(t, sim_ptr(f, ALT_PHYS));
+	assert_ptr_equal(t, sim_ptr(&f->sim, ALT_PHYS));
 }
 
 static void test_find_rsdp_v2_without_xsdt_uses_rsdt(void **state)
@@ -325,11 +143,11 @@ static void test_find_rsdp_v2_without_xsdt_uses_rsdt(void **state)
 	const void *t = NULL;
 
 	srat_ovmf_1g_3g(&f->t);
-	place(f, SRAT_PHYS, &f->t);
-	place_root(f, RSDT_PHYS, false, rsdt, 1);
-	place_rsdp(f, 2, RSDT_PHYS, 0);
+	place(&f->sim, SRAT_PHYS, &f->t);
+	place_root(&f->sim, RSDT_PHYS, false, rsdt, 1, 0);
+	place_rsdp(&f->sim, RSDP_PHYS, 2, RSDT_PHYS, 0);
 	assert_int_equal(em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL), 0);
-	assert_ptr_equal(t, sim_ptr(f, SRAT_PHYS));
+	assert_ptr_equal(t, sim_ptr(&f->sim, SRAT_PHYS));
 }
 
 static void test_find_xsdt_entry_above_4g(void **state)
@@ -340,9 +158,9 @@ static void test_find_xsdt_entry_above_4g(void **state)
 	const void *t = (const void *)1;
 
 	srat_ovmf_1g_3g(&f->t);
-	place(f, SRAT_PHYS, &f->t);
-	place_root(f, XSDT_PHYS, true, xsdt, 1);
-	place_rsdp(f, 2, 0, XSDT_PHYS);
+	place(&f->sim, SRAT_PHYS, &f->t);
+	place_root(&f->sim, XSDT_PHYS, true, xsdt, 1, 0);
+	place_rsdp(&f->sim, RSDP_PHYS, 2, 0, XSDT_PHYS);
 	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
@@ -353,7 +171,7 @@ static void test_find_missing_table_is_enoent(void **state)
 	const void *t = (const void *)1;
 	size_t len = 7;
 
-	place_all(f, 2, NULL, NULL);
+	place_all(&f->sim, 2, NULL, NULL);
 	EXPECT_FAIL(&f->em, EM_ENOENT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, &len));
 	assert_ptr_equal(t, (const void *)1);
 	assert_int_equal(len, 7);
@@ -368,32 +186,32 @@ static void test_find_skips_null_entries(void **state)
 	const void *t = NULL;
 
 	srat_ovmf_1g_3g(&f->t);
-	place(f, SRAT_PHYS, &f->t);
+	place(&f->sim, SRAT_PHYS, &f->t);
 	/* Physical address 0 holds something that looks like a broken SRAT. */
-	memcpy(sim_ptr(f, 0), "SRAT", 4);
-	place_root(f, XSDT_PHYS, true, xsdt, 3);
-	place_rsdp(f, 2, 0, XSDT_PHYS);
+	memcpy(sim_ptr(&f->sim, 0), "SRAT", 4);
+	place_root(&f->sim, XSDT_PHYS, true, xsdt, 3, 0);
+	place_rsdp(&f->sim, RSDP_PHYS, 2, 0, XSDT_PHYS);
 	assert_int_equal(em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL), 0);
-	assert_ptr_equal(t, sim_ptr(f, SRAT_PHYS));
+	assert_ptr_equal(t, sim_ptr(&f->sim, SRAT_PHYS));
 }
 
 static void test_find_ignores_trailing_partial_root_entry(void **state)
 {
 	struct fx *f = *state;
 	const uint64_t xsdt[] = { SRAT_PHYS };
-	uint8_t *x = sim_ptr(f, XSDT_PHYS);
+	uint8_t *x = sim_ptr(&f->sim, XSDT_PHYS);
 	const void *t = NULL;
 
 	srat_ovmf_1g_3g(&f->t);
-	place(f, SRAT_PHYS, &f->t);
-	place_root(f, XSDT_PHYS, true, xsdt, 1);
+	place(&f->sim, SRAT_PHYS, &f->t);
+	place_root(&f->sim, XSDT_PHYS, true, xsdt, 1, 0);
 	/* Length 36 + 8 + 4: the last 4 bytes are half an entry. */
 	put32(x + 4, 48);
 	put32(x + 44, (uint32_t)FACP_PHYS);
 	fix_checksum(x, 48, 9);
-	place_rsdp(f, 2, 0, XSDT_PHYS);
+	place_rsdp(&f->sim, RSDP_PHYS, 2, 0, XSDT_PHYS);
 	assert_int_equal(em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL), 0);
-	assert_ptr_equal(t, sim_ptr(f, SRAT_PHYS));
+	assert_ptr_equal(t, sim_ptr(&f->sim, SRAT_PHYS));
 }
 
 static void test_find_bad_rsdp_checksum_is_einval(void **state)
@@ -401,8 +219,8 @@ static void test_find_bad_rsdp_checksum_is_einval(void **state)
 	struct fx *f = *state;
 	const void *t = (const void *)1;
 
-	place_all(f, 0, NULL, NULL);
-	sim_ptr(f, RSDP_PHYS)[8] ^= 1;
+	place_all(&f->sim, 0, NULL, NULL);
+	sim_ptr(&f->sim, RSDP_PHYS)[8] ^= 1;
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
@@ -410,10 +228,10 @@ static void test_find_bad_rsdp_checksum_is_einval(void **state)
 static void test_find_bad_rsdp_signature_is_einval(void **state)
 {
 	struct fx *f = *state;
-	uint8_t *p = sim_ptr(f, RSDP_PHYS);
+	uint8_t *p = sim_ptr(&f->sim, RSDP_PHYS);
 	const void *t = (const void *)1;
 
-	place_all(f, 2, NULL, NULL);
+	place_all(&f->sim, 2, NULL, NULL);
 	p[7] = '_'; /* "RSD PTR_" */
 	fix_checksum(p, 20, 8);
 	fix_checksum(p, 36, 32);
@@ -426,9 +244,9 @@ static void test_find_bad_rsdp_extended_checksum_is_einval(void **state)
 	struct fx *f = *state;
 	const void *t = (const void *)1;
 
-	place_all(f, 2, NULL, NULL);
+	place_all(&f->sim, 2, NULL, NULL);
 	/* The 20-byte checksum still holds; only the extended one breaks. */
-	sim_ptr(f, RSDP_PHYS)[32] ^= 1;
+	sim_ptr(&f->sim, RSDP_PHYS)[32] ^= 1;
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
@@ -436,10 +254,10 @@ static void test_find_bad_rsdp_extended_checksum_is_einval(void **state)
 static void test_find_rsdp_v2_length_below_36_is_einval(void **state)
 {
 	struct fx *f = *state;
-	uint8_t *p = sim_ptr(f, RSDP_PHYS);
+	uint8_t *p = sim_ptr(&f->sim, RSDP_PHYS);
 	const void *t = (const void *)1;
 
-	place_all(f, 2, NULL, NULL);
+	place_all(&f->sim, 2, NULL, NULL);
 	put32(p + 20, 20);
 	fix_checksum(p, 20, 8);
 	fix_checksum(p, 36, 32);
@@ -451,7 +269,7 @@ static void test_find_rsdp_without_root_is_einval(void **state)
 	struct fx *f = *state;
 	const void *t = (const void *)1;
 
-	place_rsdp(f, 0, 0, 0);
+	place_rsdp(&f->sim, RSDP_PHYS, 0, 0, 0);
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 }
 
@@ -460,8 +278,8 @@ static void test_find_bad_root_checksum_is_einval(void **state)
 	struct fx *f = *state;
 	const void *t = (const void *)1;
 
-	place_all(f, 2, NULL, NULL);
-	sim_ptr(f, XSDT_PHYS)[9] ^= 0x80;
+	place_all(&f->sim, 2, NULL, NULL);
+	sim_ptr(&f->sim, XSDT_PHYS)[9] ^= 0x80;
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
@@ -472,10 +290,10 @@ static void test_find_root_with_wrong_signature_is_einval(void **state)
 	const uint64_t entries[] = { FACP_PHYS };
 	const void *t = (const void *)1;
 
-	place_dummy(f, FACP_PHYS, "FACP");
+	place_dummy(&f->sim, FACP_PHYS, "FACP");
 	/* The RSDP's XsdtAddress points at an RSDT. */
-	place_root(f, RSDT_PHYS, false, entries, 1);
-	place_rsdp(f, 2, RSDT_PHYS, RSDT_PHYS);
+	place_root(&f->sim, RSDT_PHYS, false, entries, 1, 0);
+	place_rsdp(&f->sim, RSDP_PHYS, 2, RSDT_PHYS, RSDT_PHYS);
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
 }
 
@@ -486,8 +304,8 @@ static void test_find_bad_table_checksum_is_einval(void **state)
 	size_t len = 7;
 
 	srat_ovmf_1g_3g(&f->t);
-	place_all(f, 2, &f->t, NULL);
-	sim_ptr(f, SRAT_PHYS)[100] ^= 0x10;
+	place_all(&f->sim, 2, &f->t, NULL);
+	sim_ptr(&f->sim, SRAT_PHYS)[100] ^= 0x10;
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, &len));
 	assert_ptr_equal(t, (const void *)1);
 	assert_int_equal(len, 7);
@@ -498,11 +316,11 @@ static void test_find_bad_table_checksum_is_einval(void **state)
 static void test_find_table_length_below_header_is_einval(void **state)
 {
 	struct fx *f = *state;
-	uint8_t *s = sim_ptr(f, SRAT_PHYS);
+	uint8_t *s = sim_ptr(&f->sim, SRAT_PHYS);
 	const void *t = (const void *)1;
 
 	srat_ovmf_1g_3g(&f->t);
-	place_all(f, 2, &f->t, NULL);
+	place_all(&f->sim, 2, &f->t, NULL);
 	put32(s + 4, 20);
 	fix_checksum(s, 20, 9);
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
@@ -517,10 +335,10 @@ static void test_find_table_length_past_mapped_memory_is_efault(void **state)
 	const void *t = (const void *)1;
 
 	/* The header is mapped, but its Length runs past simulated memory. */
-	place_dummy(f, tail, "SRAT");
-	put32(sim_ptr(f, tail) + 4, 128);
-	place_root(f, XSDT_PHYS, true, xsdt, 1);
-	place_rsdp(f, 2, 0, XSDT_PHYS);
+	place_dummy(&f->sim, tail, "SRAT");
+	put32(sim_ptr(&f->sim, tail) + 4, 128);
+	place_root(&f->sim, XSDT_PHYS, true, xsdt, 1, 0);
+	place_rsdp(&f->sim, RSDP_PHYS, 2, 0, XSDT_PHYS);
 	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
 }
@@ -548,7 +366,7 @@ static void test_find_noncontiguous_mapping_is_efault(void **state)
 	struct em_hooks h = { .phys_to_virt = split_phys_to_virt, .ctx = &m };
 
 	srat_ovmf_1g_3g(&f->t);
-	place_all(f, 2, &f->t, NULL);
+	place_all(&f->sim, 2, &f->t, NULL);
 	em_set_hooks(&f->em, &h);
 	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
@@ -561,9 +379,9 @@ static void test_find_root_length_past_mapped_memory_is_efault(void **state)
 	const uint64_t tail = SIM_SIZE - 40;
 	const void *t = (const void *)1;
 
-	place_dummy(f, tail, "XSDT");
-	put32(sim_ptr(f, tail) + 4, 36 + 8 * 100);
-	place_rsdp(f, 2, 0, tail);
+	place_dummy(&f->sim, tail, "XSDT");
+	put32(sim_ptr(&f->sim, tail) + 4, 36 + 8 * 100);
+	place_rsdp(&f->sim, RSDP_PHYS, 2, 0, tail);
 	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
 }
 
@@ -574,11 +392,11 @@ static void test_find_unmapped_entry_is_skipped(void **state)
 	const void *t = NULL;
 
 	srat_ovmf_1g_3g(&f->t);
-	place(f, SRAT_PHYS, &f->t);
-	place_root(f, XSDT_PHYS, true, xsdt, 2);
-	place_rsdp(f, 2, 0, XSDT_PHYS);
+	place(&f->sim, SRAT_PHYS, &f->t);
+	place_root(&f->sim, XSDT_PHYS, true, xsdt, 2, 0);
+	place_rsdp(&f->sim, RSDP_PHYS, 2, 0, XSDT_PHYS);
 	assert_int_equal(em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL), 0);
-	assert_ptr_equal(t, sim_ptr(f, SRAT_PHYS));
+	assert_ptr_equal(t, sim_ptr(&f->sim, SRAT_PHYS));
 }
 
 static void test_find_unmapped_entry_and_not_found_is_efault(void **state)
@@ -588,9 +406,9 @@ static void test_find_unmapped_entry_and_not_found_is_efault(void **state)
 	const void *t = (const void *)1;
 
 	srat_ovmf_1g_3g(&f->t);
-	place(f, SRAT_PHYS, &f->t);
-	place_root(f, XSDT_PHYS, true, xsdt, 2);
-	place_rsdp(f, 2, 0, XSDT_PHYS);
+	place(&f->sim, SRAT_PHYS, &f->t);
+	place_root(&f->sim, XSDT_PHYS, true, xsdt, 2, 0);
+	place_rsdp(&f->sim, RSDP_PHYS, 2, 0, XSDT_PHYS);
 	/* The SLIT might be the table the hook cannot reach. */
 	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SLIT", &t, NULL));
 	assert_ptr_equal(t, (const void *)1);
@@ -602,8 +420,8 @@ static void test_find_entry_at_end_of_address_space_is_efault(void **state)
 	const uint64_t xsdt[] = { UINT64_MAX - 10 };
 	const void *t = (const void *)1;
 
-	place_root(f, XSDT_PHYS, true, xsdt, 1);
-	place_rsdp(f, 2, 0, XSDT_PHYS);
+	place_root(&f->sim, XSDT_PHYS, true, xsdt, 1, 0);
+	place_rsdp(&f->sim, RSDP_PHYS, 2, 0, XSDT_PHYS);
 	EXPECT_FAIL(&f->em, EM_EFAULT, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
 }
 
@@ -623,7 +441,7 @@ static void test_find_bad_arguments_are_einval(void **state)
 	struct fx *f = *state;
 	const void *t = (const void *)1;
 
-	place_all(f, 2, NULL, NULL);
+	place_all(&f->sim, 2, NULL, NULL);
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(NULL, RSDP_PHYS, "FACP", &t, NULL));
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, NULL, &t, NULL));
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", NULL, NULL));
@@ -966,7 +784,7 @@ static void test_srat_bad_signature_is_einval(void **state)
 	memcpy(f->t.b, "SLIT", 4);
 	tbl_end(&f->t);
 	EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 static void test_srat_bad_checksum_is_einval(void **state)
@@ -977,7 +795,7 @@ static void test_srat_bad_checksum_is_einval(void **state)
 	srat_ovmf_1g_3g(&f->t);
 	f->t.b[9] ^= 1;
 	EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 static void test_srat_length_past_buffer_is_einval(void **state)
@@ -994,7 +812,7 @@ static void test_srat_length_past_buffer_is_einval(void **state)
 		    em_acpi_apply_srat(&f->em, f->t.b, 20, f->work, sizeof(f->work), &f->numa));
 	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_apply_srat(&f->em, f->t.b, 0, f->work, sizeof(f->work), &f->numa));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 static void test_srat_length_below_srat_header_is_einval(void **state)
@@ -1006,7 +824,7 @@ static void test_srat_length_below_srat_header_is_einval(void **state)
 	f->t.len = 40; /* a whole ACPI header, but not the SRAT's 48 bytes */
 	tbl_end(&f->t);
 	EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 static void test_srat_zero_length_subtable_is_einval(void **state)
@@ -1028,7 +846,7 @@ static void test_srat_zero_length_subtable_is_einval(void **state)
 		tbl_end(&f->t);
 		EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
 	}
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 static void test_srat_subtable_past_length_is_einval(void **state)
@@ -1048,7 +866,7 @@ static void test_srat_subtable_past_length_is_einval(void **state)
 	f->t.len += 1;
 	tbl_end(&f->t);
 	EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 static void test_srat_short_affinity_structures_are_einval(void **state)
@@ -1065,7 +883,7 @@ static void test_srat_short_affinity_structures_are_einval(void **state)
 		tbl_end(&f->t);
 		EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
 	}
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 static void test_srat_garbage_after_good_entries_changes_nothing(void **state)
@@ -1079,7 +897,7 @@ static void test_srat_garbage_after_good_entries_changes_nothing(void **state)
 	srat_raw(&f->t, 1, 20);
 	tbl_end(&f->t);
 	EXPECT_FAIL(&f->em, EM_EINVAL, apply_srat(f, &f->t));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 static void test_srat_bad_work_is_einval(void **state)
@@ -1097,7 +915,7 @@ static void test_srat_bad_work_is_einval(void **state)
 	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_apply_srat(&f->em, f->t.b, f->t.len, (char *)f->work + 4, need,
 				       &f->numa));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 	/* Exactly em_txn_bytes() is enough. */
 	OK(&f->em, em_acpi_apply_srat(&f->em, f->t.b, f->t.len, f->work, need, &f->numa));
 }
@@ -1113,7 +931,7 @@ static void test_srat_null_arguments_are_einval(void **state)
 		    em_acpi_apply_srat(&f->em, NULL, f->t.len, f->work, sizeof(f->work), &f->numa));
 	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_apply_srat(&f->em, f->t.b, f->t.len, f->work, sizeof(f->work), NULL));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 /*
@@ -1137,7 +955,7 @@ static void test_srat_full_array_midway_rolls_back(void **state)
 
 	srat_needs_too_many_regions(f);
 	EXPECT_FAIL(&f->em, EM_ENOSPC, apply_srat(f, &f->t));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 	assert_int_equal(em_node_of(&f->em, 16 * MiB), NN);
 }
 
@@ -1350,7 +1168,7 @@ static void test_numa_ovmf_two_nodes_with_slit(void **state)
 	OK(&f->em, em_reserve_label(&f->em, RSDP_PHYS, 0x10000, "acpi"));
 	srat_ovmf_1g_3g(&f->t);
 	slit_build(&slit, 2, d);
-	place_all(f, 2, &f->t, &slit);
+	place_all(&f->sim, 2, &f->t, &slit);
 	OK(&f->em, em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
 	ASSERT_TABLE(&f->em.memory, { 0, 0xa0000, 0, 0, NULL },
 		     { 0x100000, 1 * GiB - 0x100000, 0, 0, NULL }, { 1 * GiB, 1 * GiB, 0, 1, NULL },
@@ -1372,7 +1190,7 @@ static void test_numa_rsdt_only_firmware(void **state)
 	add_ovmf_memory(f);
 	srat_ovmf_1g_3g(&f->t);
 	slit_build(&slit, 2, ovmf_slit);
-	place_all(f, 0, &f->t, &slit);
+	place_all(&f->sim, 0, &f->t, &slit);
 	OK(&f->em, em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
 	assert_int_equal(em_node_of(&f->em, 1 * GiB), 1);
 	assert_true(f->numa.slit);
@@ -1385,7 +1203,7 @@ static void test_numa_without_slit_keeps_distances(void **state)
 	add_ovmf_memory(f);
 	OK(&f->em, em_set_distance(&f->em, 0, 1, 33));
 	srat_ovmf_1g_3g(&f->t);
-	place_all(f, 2, &f->t, NULL);
+	place_all(&f->sim, 2, &f->t, NULL);
 	OK(&f->em, em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
 	assert_int_equal(em_node_of(&f->em, 4 * GiB), 1);
 	assert_false(f->numa.slit);
@@ -1400,10 +1218,10 @@ static void test_numa_without_srat_is_enoent(void **state)
 
 	add_ovmf_memory(f);
 	slit_build(&slit, 2, ovmf_slit);
-	place_all(f, 2, NULL, &slit);
+	place_all(&f->sim, 2, NULL, &slit);
 	EXPECT_FAIL(&f->em, EM_ENOENT,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 static void test_numa_broken_slit_changes_nothing(void **state)
@@ -1415,17 +1233,17 @@ static void test_numa_broken_slit_changes_nothing(void **state)
 	add_ovmf_memory(f);
 	srat_ovmf_1g_3g(&f->t);
 	slit_build(&slit, 2, d);
-	place_all(f, 2, &f->t, &slit);
+	place_all(&f->sim, 2, &f->t, &slit);
 	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 	/* A SLIT with a bad checksum too. */
 	slit_build(&slit, 2, ovmf_slit);
 	slit.b[9] ^= 1;
-	place(f, SLIT_PHYS, &slit);
+	place(&f->sim, SLIT_PHYS, &slit);
 	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 static void test_numa_broken_srat_changes_nothing(void **state)
@@ -1436,11 +1254,11 @@ static void test_numa_broken_srat_changes_nothing(void **state)
 	add_ovmf_memory(f);
 	srat_ovmf_1g_3g(&f->t);
 	slit_build(&slit, 2, ovmf_slit);
-	place_all(f, 2, &f->t, &slit);
-	sim_ptr(f, SRAT_PHYS)[60] ^= 0xff;
+	place_all(&f->sim, 2, &f->t, &slit);
+	sim_ptr(&f->sim, SRAT_PHYS)[60] ^= 0xff;
 	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 static void test_numa_full_array_rolls_back(void **state)
@@ -1451,10 +1269,10 @@ static void test_numa_full_array_rolls_back(void **state)
 
 	srat_needs_too_many_regions(f);
 	slit_build(&slit, 2, d);
-	place_all(f, 2, &f->t, &slit);
+	place_all(&f->sim, 2, &f->t, &slit);
 	EXPECT_FAIL(&f->em, EM_ENOSPC,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 static void test_numa_bad_arguments(void **state)
@@ -1463,13 +1281,13 @@ static void test_numa_bad_arguments(void **state)
 
 	add_ovmf_memory(f);
 	srat_ovmf_1g_3g(&f->t);
-	place_all(f, 2, &f->t, NULL);
+	place_all(&f->sim, 2, &f->t, NULL);
 	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), NULL));
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_numa(&f->em, RSDP_PHYS, f->work, 16, &f->numa));
 	EXPECT_FAIL(&f->em, EM_EFAULT,
 		    em_acpi_numa(&f->em, NOWHERE_PHYS, f->work, sizeof(f->work), &f->numa));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 int main(void)

@@ -15,7 +15,7 @@
  * with a simulated physical memory [0, 16 MiB) behind the phys_to_virt hook
  * (ACPI tables live in it; resizing is not allowed unless a test says so).
  */
-#include "common.h"
+#include "fwbuild.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,12 +42,6 @@
 	{                                      \
 		6 * MiB, 64 * KiB, 0, NN, "fw" \
 	}
-
-/* An ACPI table under construction. */
-struct tbl {
-	uint8_t b[8192];
-	uint32_t len;
-};
 
 struct fx {
 	struct earlymem em;
@@ -94,18 +88,6 @@ static void assert_baseline(const struct earlymem *em)
 {
 	ASSERT_TABLE(&em->memory, BASE_MEM);
 	ASSERT_TABLE(&em->reserved, BASE_RES);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static uint8_t *input(struct fx *f)
@@ -1214,82 +1196,6 @@ static void test_u11_efi_overlapping_unsorted(void **state)
 /* ------------------------------------------------------------------------ */
 /* ACPI                                                                     */
 
-#define RSDP_PHYS 0xe0000ull
-#define RSDT_PHYS 0xe1000ull
-#define XSDT_PHYS 0xe2000ull
-#define FACP_PHYS 0xe3000ull
-#define SRAT_PHYS 0xe4000ull
-#define SLIT_PHYS 0xe6000ull
-#define ALT_PHYS 0xe7000ull
-#define NOWHERE_PHYS 0xdead000000ull
-
-#define SRAT_EN 0x1u
-#define SRAT_HP 0x2u
-
-static void fix_checksum(uint8_t *p, size_t n, size_t at)
-{
-	uint8_t s = 0;
-
-	p[at] = 0;
-	for (size_t i = 0; i < n; i++)
-		s = (uint8_t)(s + p[i]);
-	p[at] = (uint8_t)-s;
-}
-
-static uint8_t *sim_ptr(struct fx *f, uint64_t phys)
-{
-	return f->sim.buf + phys;
-}
-
-static void tbl_begin(struct tbl *t, const char *sig, uint8_t rev)
-{
-	memset(t->b, 0, sizeof(t->b));
-	memcpy(t->b, sig, 4);
-	t->b[8] = rev;
-	memcpy(t->b + 10, "EMTEST", 6);
-	t->len = EM_ACPI_HEADER_LEN;
-}
-
-static void tbl_end(struct tbl *t)
-{
-	put32(t->b + 4, t->len);
-	fix_checksum(t->b, t->len, 9);
-}
-
-static void srat_begin(struct tbl *t, uint8_t rev)
-{
-	tbl_begin(t, "SRAT", rev);
-	put32(t->b + 36, 1);
-	t->len = 48;
-}
-
-static void srat_mem(struct tbl *t, uint32_t pxm, uint64_t base, uint64_t len, uint32_t flags)
-{
-	uint8_t *s = t->b + t->len;
-
-	s[0] = 1;
-	s[1] = 40;
-	put32(s + 2, pxm);
-	put64(s + 8, base);
-	put64(s + 16, len);
-	put32(s + 28, flags);
-	t->len += 40;
-}
-
-static void srat_cpu(struct tbl *t, uint32_t pxm, uint32_t flags)
-{
-	uint8_t *s = t->b + t->len;
-
-	s[0] = 0;
-	s[1] = 16;
-	s[2] = (uint8_t)pxm;
-	put32(s + 4, flags);
-	s[9] = (uint8_t)(pxm >> 8);
-	s[10] = (uint8_t)(pxm >> 16);
-	s[11] = (uint8_t)(pxm >> 24);
-	t->len += 16;
-}
-
 /* Two nodes over the baseline memory: [1, 4) MiB domain 0, [4, 8) MiB domain 1. */
 static void srat_two_nodes(struct tbl *t)
 {
@@ -1299,81 +1205,13 @@ static void srat_two_nodes(struct tbl *t)
 	tbl_end(t);
 }
 
-static void slit_build(struct tbl *t, uint64_t n, const uint8_t *d)
-{
-	tbl_begin(t, "SLIT", 1);
-	put64(t->b + 36, n);
-	if (n)
-		memcpy(t->b + 44, d, n * n);
-	t->len = (uint32_t)(44 + n * n);
-	tbl_end(t);
-}
-
-static void place(struct fx *f, uint64_t phys, const struct tbl *t)
-{
-	memcpy(sim_ptr(f, phys), t->b, t->len);
-}
-
-static void place_dummy(struct fx *f, uint64_t phys, const char *sig)
-{
-	struct tbl t;
-
-	tbl_begin(&t, sig, 1);
-	tbl_end(&t);
-	place(f, phys, &t);
-}
-
-static void place_root(struct fx *f, uint64_t phys, bool xsdt, const uint64_t *e, size_t n,
-		       uint32_t extra)
-{
-	struct tbl t;
-
-	tbl_begin(&t, xsdt ? "XSDT" : "RSDT", 1);
-	for (size_t i = 0; i < n; i++) {
-		if (xsdt)
-			put64(t.b + t.len, e[i]);
-		else
-			put32(t.b + t.len, (uint32_t)e[i]);
-		t.len += xsdt ? 8 : 4;
-	}
-	memset(t.b + t.len, 0xe3, extra); /* a trailing partial entry */
-	t.len += extra;
-	tbl_end(&t);
-	place(f, phys, &t);
-}
-
-static void place_rsdp(struct fx *f, uint64_t at, uint8_t rev, uint32_t rsdt, uint64_t xsdt)
-{
-	uint8_t *p = sim_ptr(f, at);
-
-	memset(p, 0, 36);
-	memcpy(p, "RSD PTR ", 8);
-	memcpy(p + 9, "EMTEST", 6);
-	p[15] = rev;
-	put32(p + 16, rsdt);
-	if (rev >= 2) {
-		put32(p + 20, 36);
-		put64(p + 24, xsdt);
-	}
-	fix_checksum(p, 20, 8);
-	if (rev >= 2)
-		fix_checksum(p, 36, 32);
-}
-
 /* RSDP (@rev) -> RSDT and XSDT -> FACP, SRAT (two nodes), SLIT (@slit, if any). */
-static void place_all(struct fx *f, uint8_t rev, const struct tbl *slit)
+static void place_std(struct fx *f, uint8_t rev, const struct tbl *slit)
 {
-	const uint64_t e[3] = { FACP_PHYS, SRAT_PHYS, SLIT_PHYS };
 	struct tbl srat;
 
-	place_dummy(f, FACP_PHYS, "FACP");
 	srat_two_nodes(&srat);
-	place(f, SRAT_PHYS, &srat);
-	if (slit)
-		place(f, SLIT_PHYS, slit);
-	place_root(f, RSDT_PHYS, false, e, slit ? 3 : 2, 0);
-	place_root(f, XSDT_PHYS, true, e, slit ? 3 : 2, 0);
-	place_rsdp(f, RSDP_PHYS, rev, RSDT_PHYS, rev >= 2 ? XSDT_PHYS : 0);
+	place_all(&f->sim, rev, &srat, slit);
 }
 
 /* em_acpi_find_table() must fail with @err and leave its outputs alone. */
@@ -1387,14 +1225,6 @@ static void expect_find(struct fx *f, uint64_t rsdp, const char *sig, int err)
 	assert_int_equal(len, 77);
 }
 
-static void assert_numa_untouched(const struct fx *f)
-{
-	struct em_acpi_numa pattern;
-
-	memset(&pattern, 0xa5, sizeof(pattern));
-	assert_memory_equal(&pattern, &f->numa, sizeof(pattern));
-}
-
 static int apply_srat(struct fx *f)
 {
 	return em_acpi_apply_srat(&f->em, f->t.b, f->t.len, f->work, sizeof(f->work), &f->numa);
@@ -1404,19 +1234,19 @@ static int apply_srat(struct fx *f)
 static void expect_srat(struct fx *f, int err)
 {
 	EXPECT_FAIL(&f->em, err, apply_srat(f));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 /* a01: an RSDP with a bad signature or a bad checksum. */
 static void test_a01_rsdp_bad_signature_or_checksum(void **state)
 {
 	struct fx *f = *state;
-	uint8_t *p = sim_ptr(f, RSDP_PHYS);
+	uint8_t *p = sim_ptr(&f->sim, RSDP_PHYS);
 
-	place_all(f, 0, NULL);
+	place_std(f, 0, NULL);
 	p[0] = 'X';
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EINVAL);
-	place_all(f, 0, NULL);
+	place_std(f, 0, NULL);
 	p[8]++;
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EINVAL);
 }
@@ -1425,12 +1255,12 @@ static void test_a01_rsdp_bad_signature_or_checksum(void **state)
 static void test_a02_rsdp_v2_bad_extended_checksum_or_length(void **state)
 {
 	struct fx *f = *state;
-	uint8_t *p = sim_ptr(f, RSDP_PHYS);
+	uint8_t *p = sim_ptr(&f->sim, RSDP_PHYS);
 
-	place_all(f, 2, NULL);
+	place_std(f, 2, NULL);
 	p[32]++;
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EINVAL);
-	place_all(f, 2, NULL);
+	place_std(f, 2, NULL);
 	put32(p + 20, 20);
 	fix_checksum(p, 20, 8);
 	fix_checksum(p, 36, 32);
@@ -1442,14 +1272,14 @@ static void test_a03_rsdp_unmapped_or_wrapping(void **state)
 {
 	struct fx *f = *state;
 
-	place_all(f, 0, NULL);
+	place_std(f, 0, NULL);
 	expect_find(f, NOWHERE_PHYS, "SRAT", EM_EFAULT);
 	expect_find(f, SIM_SIZE - 10, "SRAT", EM_EFAULT);
 	expect_find(f, TOP - 5, "SRAT", EM_EINVAL);
 	/* A v2 RSDP whose Length runs off the mapping. */
-	place_rsdp(f, SIM_SIZE - 36, 2, RSDT_PHYS, XSDT_PHYS);
-	put32(sim_ptr(f, SIM_SIZE - 36) + 20, 64);
-	fix_checksum(sim_ptr(f, SIM_SIZE - 36), 20, 8);
+	place_rsdp(&f->sim, SIM_SIZE - 36, 2, RSDT_PHYS, XSDT_PHYS);
+	put32(sim_ptr(&f->sim, SIM_SIZE - 36) + 20, 64);
+	fix_checksum(sim_ptr(&f->sim, SIM_SIZE - 36), 20, 8);
 	expect_find(f, SIM_SIZE - 36, "SRAT", EM_EFAULT);
 }
 
@@ -1458,14 +1288,14 @@ static void test_a04_root_table_zero_or_broken_xsdt(void **state)
 {
 	struct fx *f = *state;
 
-	place_all(f, 0, NULL);
-	place_rsdp(f, RSDP_PHYS, 0, 0, 0);
+	place_std(f, 0, NULL);
+	place_rsdp(&f->sim, RSDP_PHYS, 0, 0, 0);
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EINVAL);
-	place_all(f, 2, NULL);
-	sim_ptr(f, XSDT_PHYS)[40]++; /* checksum now wrong; the RSDT is fine */
+	place_std(f, 2, NULL);
+	sim_ptr(&f->sim, XSDT_PHYS)[40]++; /* checksum now wrong; the RSDT is fine */
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EINVAL);
-	place_all(f, 2, NULL);
-	memcpy(sim_ptr(f, XSDT_PHYS), "RSDT", 4);
+	place_std(f, 2, NULL);
+	memcpy(sim_ptr(&f->sim, XSDT_PHYS), "RSDT", 4);
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EINVAL);
 }
 
@@ -1473,20 +1303,20 @@ static void test_a04_root_table_zero_or_broken_xsdt(void **state)
 static void test_a05_root_table_truncated_or_oversized(void **state)
 {
 	struct fx *f = *state;
-	uint8_t *r = sim_ptr(f, RSDT_PHYS);
+	uint8_t *r = sim_ptr(&f->sim, RSDT_PHYS);
 	const uint64_t at = SIM_SIZE - 64;
 
-	place_all(f, 0, NULL);
+	place_std(f, 0, NULL);
 	put32(r + 4, 20);
 	fix_checksum(r, 20, 9);
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EINVAL);
-	place_all(f, 0, NULL);
+	place_std(f, 0, NULL);
 	put32(r + 4, 0xffffffffu);
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EFAULT);
 	/* An RSDT at the end of the mapping whose Length runs past it. */
-	memcpy(sim_ptr(f, at), r, 44);
-	put32(sim_ptr(f, at) + 4, 128);
-	place_rsdp(f, RSDP_PHYS, 0, (uint32_t)at, 0);
+	memcpy(sim_ptr(&f->sim, at), r, 44);
+	put32(sim_ptr(&f->sim, at) + 4, 128);
+	place_rsdp(&f->sim, RSDP_PHYS, 0, (uint32_t)at, 0);
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EFAULT);
 }
 
@@ -1498,14 +1328,14 @@ static void test_a06_root_table_partial_entry(void **state)
 	const void *t = NULL;
 	size_t len = 0;
 
-	place_all(f, 2, NULL);
-	place_root(f, RSDT_PHYS, false, e, 1, 3);
-	place_root(f, XSDT_PHYS, true, e, 1, 7);
+	place_std(f, 2, NULL);
+	place_root(&f->sim, RSDT_PHYS, false, e, 1, 3);
+	place_root(&f->sim, XSDT_PHYS, true, e, 1, 7);
 	EXPECT_NOOP(&f->em, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, &len));
-	assert_ptr_equal(t, sim_ptr(f, SRAT_PHYS));
+	assert_ptr_equal(t, sim_ptr(&f->sim, SRAT_PHYS));
 	assert_int_equal(len, 48 + 2 * 40);
 	expect_find(f, RSDP_PHYS, "FACP", EM_ENOENT);
-	place_rsdp(f, RSDP_PHYS, 0, RSDT_PHYS, 0);
+	place_rsdp(&f->sim, RSDP_PHYS, 0, RSDT_PHYS, 0);
 	EXPECT_NOOP(&f->em, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", &t, NULL));
 }
 
@@ -1516,10 +1346,10 @@ static void test_a07_root_entry_null_or_unmapped(void **state)
 	const uint64_t e[3] = { 0, NOWHERE_PHYS, FACP_PHYS };
 	const void *t = NULL;
 
-	place_all(f, 2, NULL);
-	place_root(f, XSDT_PHYS, true, e, 3, 0);
+	place_std(f, 2, NULL);
+	place_root(&f->sim, XSDT_PHYS, true, e, 3, 0);
 	EXPECT_NOOP(&f->em, em_acpi_find_table(&f->em, RSDP_PHYS, "FACP", &t, NULL));
-	assert_ptr_equal(t, sim_ptr(f, FACP_PHYS));
+	assert_ptr_equal(t, sim_ptr(&f->sim, FACP_PHYS));
 	/* Not found, but the unmapped entry might have been it. */
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EFAULT);
 }
@@ -1532,15 +1362,15 @@ static void test_a08_found_table_bad_checksum_or_length(void **state)
 	struct tbl t;
 
 	srat_two_nodes(&t);
-	place_all(f, 2, NULL);
-	place(f, ALT_PHYS, &t);
-	place_root(f, XSDT_PHYS, true, e, 2, 0);
-	sim_ptr(f, SRAT_PHYS)[50]++;
+	place_std(f, 2, NULL);
+	place(&f->sim, ALT_PHYS, &t);
+	place_root(&f->sim, XSDT_PHYS, true, e, 2, 0);
+	sim_ptr(&f->sim, SRAT_PHYS)[50]++;
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EINVAL);
-	place(f, SRAT_PHYS, &t);
-	put32(sim_ptr(f, SRAT_PHYS) + 4, 30);
+	place(&f->sim, SRAT_PHYS, &t);
+	put32(sim_ptr(&f->sim, SRAT_PHYS) + 4, 30);
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EINVAL);
-	put32(sim_ptr(f, SRAT_PHYS) + 4, 0);
+	put32(sim_ptr(&f->sim, SRAT_PHYS) + 4, 0);
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EINVAL);
 }
 
@@ -1551,7 +1381,7 @@ static void test_a09_acpi_null_pointers(void **state)
 	const void *t = (const void *)0x1;
 	uint8_t slit[44 + 1] = { 0 };
 
-	place_all(f, 2, NULL);
+	place_std(f, 2, NULL);
 	assert_int_equal(em_acpi_find_table(NULL, RSDP_PHYS, "SRAT", &t, NULL), EM_EINVAL);
 	expect_find(f, RSDP_PHYS, NULL, EM_EINVAL);
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_find_table(&f->em, RSDP_PHYS, "SRAT", NULL, NULL));
@@ -1570,12 +1400,12 @@ static void test_a09_acpi_null_pointers(void **state)
 	assert_int_equal(em_acpi_numa(NULL, RSDP_PHYS, f->work, sizeof(f->work), &f->numa),
 			 EM_EINVAL);
 	assert_int_equal(em_acpi_pxm_to_node(NULL, 0), EM_NODE_NONE);
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 	em_set_hooks(&f->em, NULL);
 	expect_find(f, RSDP_PHYS, "SRAT", EM_EINVAL);
 	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 /* a10: an SRAT with a bad checksum or signature. */
@@ -1610,7 +1440,7 @@ static void test_a11_srat_truncated_or_oversized(void **state)
 	f->t.len = 40;
 	tbl_end(&f->t);
 	expect_srat(f, EM_EINVAL);
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 /* a12: subtables of length 0 or 1, running past Length, or a trailing lone byte. */
@@ -1662,7 +1492,7 @@ static void test_a14_srat_rev1_8bit_domains(void **state)
 	struct fx *f = *state;
 
 	srat_begin(&f->t, 1);
-	srat_cpu(&f->t, 0x200, SRAT_EN);
+	srat_cpu(&f->t, 0x200, 0, SRAT_EN);
 	srat_mem(&f->t, 0x100, 1 * MiB, 3 * MiB, SRAT_EN);
 	srat_mem(&f->t, 0, 4 * MiB, 4 * MiB, SRAT_EN);
 	tbl_end(&f->t);
@@ -1694,7 +1524,7 @@ static void test_a15_srat_disabled_and_empty_entries(void **state)
 	srat_begin(&f->t, 3);
 	srat_mem(&f->t, 0, 1 * MiB, 3 * MiB, SRAT_EN);
 	srat_mem(&f->t, 1, 4 * MiB, 4 * MiB, SRAT_HP); /* not enabled */
-	srat_cpu(&f->t, 2, 0);			       /* not enabled */
+	srat_cpu(&f->t, 2, 0, 0);		       /* not enabled */
 	srat_mem(&f->t, 3, 4 * MiB, 0, SRAT_EN);       /* empty */
 	tbl_end(&f->t);
 	OK(&f->em, apply_srat(f));
@@ -1737,7 +1567,7 @@ static void test_a17_srat_wrapping_entry_and_too_many_domains(void **state)
 
 	srat_begin(&f->t, 3);
 	for (uint32_t d = 0; d <= EM_MAX_NODES; d++)
-		srat_cpu(&f->t, 100 + d, SRAT_EN);
+		srat_cpu(&f->t, 100 + d, 0, SRAT_EN);
 	srat_mem(&f->t, 100 + EM_MAX_NODES, 1 * MiB, 7 * MiB, SRAT_EN); /* the 65th domain */
 	srat_mem(&f->t, 100, TOP - PG, 2 * PG, SRAT_EN);
 	tbl_end(&f->t);
@@ -1762,7 +1592,7 @@ static void test_a18_srat_scratch_bad(void **state)
 		    em_acpi_apply_srat(em, f->t.b, f->t.len, w, em_txn_bytes(em) - 1, &f->numa));
 	EXPECT_FAIL(em, EM_EINVAL, em_acpi_apply_srat(em, f->t.b, f->t.len, w + 1, 4096, &f->numa));
 	EXPECT_FAIL(em, EM_EINVAL, em_acpi_apply_srat(em, f->t.b, f->t.len, NULL, 4096, &f->numa));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 /* a19: an SRAT that needs more regions than a full array holds: rolled back whole. */
@@ -1873,10 +1703,10 @@ static void test_a25_numa_broken_slit_changes_nothing(void **state)
 	const uint8_t bad[4] = { 10, 20, 20, 11 };
 
 	slit_build(&f->t, 2, bad);
-	place_all(f, 2, &f->t);
+	place_std(f, 2, &f->t);
 	EXPECT_FAIL(&f->em, EM_EINVAL,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 /* a26: em_acpi_numa() without an SRAT. */
@@ -1885,11 +1715,11 @@ static void test_a26_numa_without_srat(void **state)
 	struct fx *f = *state;
 	const uint64_t e[1] = { FACP_PHYS };
 
-	place_all(f, 2, NULL);
-	place_root(f, XSDT_PHYS, true, e, 1, 0);
+	place_std(f, 2, NULL);
+	place_root(&f->sim, XSDT_PHYS, true, e, 1, 0);
 	EXPECT_FAIL(&f->em, EM_ENOENT,
 		    em_acpi_numa(&f->em, RSDP_PHYS, f->work, sizeof(f->work), &f->numa));
-	assert_numa_untouched(f);
+	assert_numa_untouched(&f->numa);
 }
 
 /* ------------------------------------------------------------------------ */

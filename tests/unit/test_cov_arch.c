@@ -5,7 +5,7 @@
  * em_efi_load()), a raw e820 load that fails in sanitizing, and ACPI
  * tables that end past the memory the phys_to_virt hook maps.
  */
-#include "common.h"
+#include "fwbuild.h"
 
 #include <earlymem/acpi.h>
 #include <earlymem/e820.h>
@@ -51,48 +51,19 @@ static void test_e820_load_raw_null_table_einval(void **state)
 
 /* ---- UEFI, in two steps ------------------------------------------------------ */
 
-struct desc {
-	uint32_t type;
-	uint64_t base, pages, attr;
-};
-
 static unsigned char map[64 * 48];
 
 static uint64_t build(const struct desc *d, size_t n, uint64_t desc_size)
 {
-	memset(map, 0xa5, sizeof(map));
-	for (size_t i = 0; i < n; i++) {
-		unsigned char *p = map + i * desc_size;
-		uint64_t virt = 0;
-
-		memcpy(p, &d[i].type, 4);
-		memcpy(p + 8, &d[i].base, 8);
-		memcpy(p + 16, &virt, 8);
-		memcpy(p + 24, &d[i].pages, 8);
-		memcpy(p + 32, &d[i].attr, 8);
-	}
-	return n * desc_size;
+	return efi_build(map, sizeof(map), d, n, desc_size, 0);
 }
 
-/* The OVMF-like map of test_efi.c: unsorted, with a zero-page descriptor. */
-static const struct desc ovmf[] = {
-	{ EM_EFI_CONVENTIONAL, 0x100000, 0x700, WB },
-	{ EM_EFI_BOOT_SERVICES_CODE, 0x0, 1, WB },
-	{ EM_EFI_CONVENTIONAL, 0x1000, 0x9f, WB },
-	{ EM_EFI_LOADER_CODE, 0x800000, 0x10, WB },
-	{ EM_EFI_LOADER_DATA, 0x810000, 0x20, WB },
-	{ EM_EFI_BOOT_SERVICES_DATA, 0x830000, 0x100, WB },
-	{ EM_EFI_ACPI_NVS, 0x930000, 0x10, WB },
-	{ EM_EFI_RUNTIME_SERVICES_DATA, 0x940000, 0x10, WB | EM_EFI_MEMORY_RUNTIME },
-	{ EM_EFI_CONVENTIONAL, 0x950000, 0x6b0, WB },
-	{ EM_EFI_CONVENTIONAL, 0x2000000, 0, WB },
-	{ EM_EFI_MMIO, 0xffc00000, 0x400, EM_EFI_MEMORY_RUNTIME },
-};
-#define NOVMF (sizeof(ovmf) / sizeof(ovmf[0]))
+/* The OVMF-like map (fwbuild.c): unsorted, with a zero-page descriptor. */
+#define NOVMF (sizeof(ovmf_descs) / sizeof(ovmf_descs[0]))
 
 static void sanitize_ovmf(const struct em_fw_entry **t, size_t *n, struct em_fw_stats *st)
 {
-	uint64_t size = build(ovmf, NOVMF, 48);
+	uint64_t size = build(ovmf_descs, NOVMF, 48);
 
 	assert_int_equal(em_efi_sanitize(map, size, 48, 1, work, sizeof(work), t, n, st), 0);
 }
@@ -183,7 +154,7 @@ static void test_efi_sanitize_bad_shapes(void **state)
 	(void)state;
 	const struct em_fw_entry *t = (const void *)1;
 	size_t n = 77;
-	uint64_t size = build(ovmf, 2, 48);
+	uint64_t size = build(ovmf_descs, 2, 48);
 
 	assert_int_equal(em_efi_sanitize(NULL, size, 48, 1, work, sizeof(work), &t, &n, NULL),
 			 EM_EINVAL);
@@ -204,45 +175,14 @@ static void test_efi_sanitize_bad_shapes(void **state)
 
 #define SIM_SIZE (64 * KiB)
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, 4);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	memcpy(p, &v, 8);
-}
-
-static void fix_checksum(uint8_t *p, size_t n, size_t at)
-{
-	uint8_t s = 0;
-
-	p[at] = 0;
-	for (size_t i = 0; i < n; i++)
-		s = (uint8_t)(s + p[i]);
-	p[at] = (uint8_t)-s;
-}
-
 /* An RSDP at @off of the simulated memory; for revision 2, @length and @xsdt. */
 static void put_rsdp(uint8_t *mem, uint64_t off, uint8_t rev, uint32_t rsdt, uint32_t length,
 		     uint64_t xsdt)
 {
-	uint8_t *p = mem + off;
-
-	memcpy(p, "RSD PTR ", 8);
-	memcpy(p + 9, "EMTEST", 6);
-	p[15] = rev;
-	put32(p + 16, rsdt);
-	fix_checksum(p, 20, 8);
-	if (rev >= 2 && off + 36 <= SIM_SIZE) {
-		put32(p + 20, length);
-		put64(p + 24, xsdt);
-		fix_checksum(p, 36, 32);
-	}
+	rsdp_write(mem + off, SIM_SIZE - off, rev, rsdt, length, xsdt);
 }
 
-static void acpi_expect(uint64_t rsdp, int expected, void (*place)(uint8_t *mem))
+static void acpi_expect(uint64_t rsdp, int expected, void (*fill)(uint8_t *mem))
 {
 	struct phys_sim sim;
 	struct earlymem em;
@@ -251,7 +191,7 @@ static void acpi_expect(uint64_t rsdp, int expected, void (*place)(uint8_t *mem)
 
 	sim_init(&sim, 0, SIM_SIZE);
 	memset(sim.buf, 0, SIM_SIZE);
-	place(sim.buf);
+	fill(sim.buf);
 	setup_em(&em, &sim);
 	assert_int_equal(em_acpi_find_table(&em, rsdp, "SRAT", &table, &len), expected);
 	assert_ptr_equal(table, (const void *)1);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The UEFI loader: descriptor stepping, types, attributes, options, overlaps, atomicity. */
-#include "common.h"
+#include "fwbuild.h"
 
 #include <earlymem/efi.h>
 #include <stdlib.h>
@@ -9,52 +9,21 @@
 #define N EM_NODE_NONE
 #define PG 4096ull
 
-struct desc {
-	uint32_t type;
-	uint64_t base, pages, attr;
-};
-
 static unsigned char map[512 * 64];
 static uint64_t work[16384];
 
 /* Writes descriptors with the given DescriptorSize (the tail past 40 bytes is junk). */
 static uint64_t build(const struct desc *d, size_t n, uint64_t desc_size)
 {
-	memset(map, 0xa5, sizeof(map));
-	for (size_t i = 0; i < n; i++) {
-		unsigned char *p = map + i * desc_size;
-		uint64_t virt = 0xdeadbeef;
-
-		memcpy(p, &d[i].type, 4);
-		memcpy(p + 8, &d[i].base, 8);
-		memcpy(p + 16, &virt, 8);
-		memcpy(p + 24, &d[i].pages, 8);
-		memcpy(p + 32, &d[i].attr, 8);
-	}
-	return n * desc_size;
+	return efi_build(map, sizeof(map), d, n, desc_size, 0xdeadbeef);
 }
 
 #define WB 0xfull
 
-/* A small OVMF-like map, unsorted, with a zero-page descriptor. */
-static const struct desc ovmf[] = {
-	{ EM_EFI_CONVENTIONAL, 0x100000, 0x700, WB },
-	{ EM_EFI_BOOT_SERVICES_CODE, 0x0, 1, WB },
-	{ EM_EFI_CONVENTIONAL, 0x1000, 0x9f, WB },
-	{ EM_EFI_LOADER_CODE, 0x800000, 0x10, WB },
-	{ EM_EFI_LOADER_DATA, 0x810000, 0x20, WB },
-	{ EM_EFI_BOOT_SERVICES_DATA, 0x830000, 0x100, WB },
-	{ EM_EFI_ACPI_NVS, 0x930000, 0x10, WB },
-	{ EM_EFI_RUNTIME_SERVICES_DATA, 0x940000, 0x10, WB | EM_EFI_MEMORY_RUNTIME },
-	{ EM_EFI_CONVENTIONAL, 0x950000, 0x6b0, WB },
-	{ EM_EFI_CONVENTIONAL, 0x2000000, 0, WB },
-	{ EM_EFI_MMIO, 0xffc00000, 0x400, EM_EFI_MEMORY_RUNTIME },
-};
-
 static void load_ovmf(struct earlymem *em, uint64_t desc_size, uint32_t options,
 		      struct em_fw_stats *st)
 {
-	uint64_t size = build(ovmf, sizeof(ovmf) / sizeof(ovmf[0]), desc_size);
+	uint64_t size = build(ovmf_descs, OVMF_NDESC, desc_size);
 
 	setup_em(em, NULL);
 	assert_int_equal(
@@ -115,7 +84,7 @@ static void test_bad_descriptor_sizes(void **state)
 	(void)state;
 	struct earlymem em;
 	struct em_snapshot snap;
-	uint64_t size = build(ovmf, 2, 48);
+	uint64_t size = build(ovmf_descs, 2, 48);
 
 	setup_em(&em, NULL);
 	snap_take(&snap, &em);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The Multiboot2 loader: tag walking, both memory map tags, validation, atomicity. */
-#include "common.h"
+#include "fwbuild.h"
 
 #include <earlymem/e820.h>
 #include <earlymem/efi.h>
@@ -21,12 +21,12 @@ static uint64_t mbi_store[4096 + 1];
 static unsigned char *mbi = (unsigned char *)mbi_store;
 static size_t mbi_off;
 
-static void put32(size_t off, uint32_t v)
+static void mbi_put32(size_t off, uint32_t v)
 {
 	memcpy(mbi + off, &v, 4);
 }
 
-static void put64(size_t off, uint64_t v)
+static void mbi_put64(size_t off, uint64_t v)
 {
 	memcpy(mbi + off, &v, 8);
 }
@@ -35,7 +35,7 @@ static void put64(size_t off, uint64_t v)
 static void mb_begin(void)
 {
 	memset(mbi_store, 0x5a, sizeof(mbi_store));
-	put32(4, 0);
+	mbi_put32(4, 0);
 	mbi_off = 8;
 }
 
@@ -44,8 +44,8 @@ static size_t mb_tag(uint32_t type, uint32_t size)
 {
 	size_t at = mbi_off;
 
-	put32(at, type);
-	put32(at + 4, size);
+	mbi_put32(at, type);
+	mbi_put32(at + 4, size);
 	mbi_off = at + ((size + 7u) & ~7u);
 	assert_true(mbi_off + 64 < sizeof(mbi_store));
 	return at;
@@ -68,41 +68,36 @@ static void mb_mmap(uint32_t entry_size, const struct mm *e, size_t n)
 {
 	size_t at = mb_tag(EM_MB2_TAG_MMAP, (uint32_t)(16 + n * entry_size));
 
-	put32(at + 8, entry_size);
-	put32(at + 12, 0);
+	mbi_put32(at + 8, entry_size);
+	mbi_put32(at + 12, 0);
 	for (size_t i = 0; i < n; i++) {
 		size_t p = at + 16 + i * entry_size;
 
-		put64(p, e[i].base);
-		put64(p + 8, e[i].len);
-		put32(p + 16, e[i].type);
-		put32(p + 20, 0);
+		mbi_put64(p, e[i].base);
+		mbi_put64(p + 8, e[i].len);
+		mbi_put32(p + 16, e[i].type);
+		mbi_put32(p + 20, 0);
 		if (entry_size > 24)
 			memset(mbi + p + 24, 0xee, entry_size - 24);
 	}
 }
-
-struct desc {
-	uint32_t type;
-	uint64_t base, pages, attr;
-};
 
 /* An EFI memory map tag; descriptor bytes past 40 are junk. */
 static void mb_efi(uint32_t desc_size, const struct desc *d, size_t n)
 {
 	size_t at = mb_tag(EM_MB2_TAG_EFI_MMAP, (uint32_t)(16 + n * desc_size));
 
-	put32(at + 8, desc_size);
-	put32(at + 12, 1);
+	mbi_put32(at + 8, desc_size);
+	mbi_put32(at + 12, 1);
 	for (size_t i = 0; i < n; i++) {
 		size_t p = at + 16 + i * desc_size;
 
 		memset(mbi + p, 0xa5, desc_size);
-		put32(p, d[i].type);
-		put64(p + 8, d[i].base);
-		put64(p + 16, 0xdeadbeef);
-		put64(p + 24, d[i].pages);
-		put64(p + 32, d[i].attr);
+		mbi_put32(p, d[i].type);
+		mbi_put64(p + 8, d[i].base);
+		mbi_put64(p + 16, 0xdeadbeef);
+		mbi_put64(p + 24, d[i].pages);
+		mbi_put64(p + 32, d[i].attr);
 	}
 }
 
@@ -110,7 +105,7 @@ static void mb_efi(uint32_t desc_size, const struct desc *d, size_t n)
 static uint32_t mb_end(void)
 {
 	mb_tag(EM_MB2_TAG_END, 8);
-	put32(0, (uint32_t)mbi_off);
+	mbi_put32(0, (uint32_t)mbi_off);
 	return (uint32_t)mbi_off;
 }
 
@@ -129,23 +124,6 @@ static int load(struct earlymem *em, uint32_t options, struct em_fw_stats *st)
 static const struct mm bios[] = {
 	{ 0x0, 0x9fc00, RAM },	      { 0x9fc00, 0x400, RES },	   { 0xf0000, 0x10000, RES },
 	{ 0x100000, 0x7ee0000, RAM }, { 0x7fe0000, 0x20000, RES }, { 0xfffc0000, 0x40000, RES },
-};
-
-#define WB 0xfull
-
-/* A small OVMF-like UEFI map, unsorted, with a zero-page descriptor. */
-static const struct desc ovmf[] = {
-	{ EM_EFI_CONVENTIONAL, 0x100000, 0x700, WB },
-	{ EM_EFI_BOOT_SERVICES_CODE, 0x0, 1, WB },
-	{ EM_EFI_CONVENTIONAL, 0x1000, 0x9f, WB },
-	{ EM_EFI_LOADER_CODE, 0x800000, 0x10, WB },
-	{ EM_EFI_LOADER_DATA, 0x810000, 0x20, WB },
-	{ EM_EFI_BOOT_SERVICES_DATA, 0x830000, 0x100, WB },
-	{ EM_EFI_ACPI_NVS, 0x930000, 0x10, WB },
-	{ EM_EFI_RUNTIME_SERVICES_DATA, 0x940000, 0x10, WB | EM_EFI_MEMORY_RUNTIME },
-	{ EM_EFI_CONVENTIONAL, 0x950000, 0x6b0, WB },
-	{ EM_EFI_CONVENTIONAL, 0x2000000, 0, WB },
-	{ EM_EFI_MMIO, 0xffc00000, 0x400, EM_EFI_MEMORY_RUNTIME },
 };
 
 static void assert_bios_loaded(const struct earlymem *em)
@@ -170,8 +148,8 @@ static void grub_tags(void)
 	{
 		size_t at = mb_tag(4, 16); /* basic meminfo */
 
-		put32(at + 8, 639);
-		put32(at + 12, 130048);
+		mbi_put32(at + 8, 639);
+		mbi_put32(at + 12, 130048);
 	}
 }
 
@@ -254,13 +232,13 @@ static void test_efi_desc_sizes(void **state)
 
 		mb_begin();
 		grub_tags();
-		mb_efi(sizes[i], ovmf, COUNT(ovmf));
+		mb_efi(sizes[i], ovmf_descs, COUNT(ovmf_descs));
 		mb_end();
 		setup_em(&em, NULL);
 		assert_int_equal(load(&em, EM_EFI_DEFAULT, &st), 0);
 		assert_check(&em);
 		assert_ovmf_loaded(&em);
-		assert_int_equal(st.entries, COUNT(ovmf));
+		assert_int_equal(st.entries, COUNT(ovmf_descs));
 		assert_int_equal(st.empty, 1);
 		assert_int_equal(st.reserved_ranges, 1);
 	}
@@ -272,7 +250,7 @@ static void test_efi_options(void **state)
 	struct earlymem em;
 
 	mb_begin();
-	mb_efi(48, ovmf, COUNT(ovmf));
+	mb_efi(48, ovmf_descs, COUNT(ovmf_descs));
 	mb_end();
 	setup_em(&em, NULL);
 	assert_int_equal(load(&em, EM_EFI_RESERVE_LOADER | EM_EFI_KEEP_BOOT_SERVICES, NULL), 0);
@@ -295,18 +273,18 @@ static void test_both_tags_efi_preferred(void **state)
 	mb_begin();
 	grub_tags();
 	mb_mmap(24, bios, COUNT(bios));
-	mb_efi(48, ovmf, COUNT(ovmf));
+	mb_efi(48, ovmf_descs, COUNT(ovmf_descs));
 	mb_end();
 	setup_em(&em, NULL);
 	need = em_mb2_work_bytes(&em, mbi);
-	assert_int_equal(need, em_fw_work_bytes(&em, COUNT(ovmf)));
+	assert_int_equal(need, em_fw_work_bytes(&em, COUNT(ovmf_descs)));
 	assert_int_equal(load(&em, EM_EFI_DEFAULT, NULL), 0);
 	assert_check(&em);
 	assert_ovmf_loaded(&em);
 
 	/* UEFI map first. */
 	mb_begin();
-	mb_efi(56, ovmf, COUNT(ovmf));
+	mb_efi(56, ovmf_descs, COUNT(ovmf_descs));
 	mb_mmap(32, bios, COUNT(bios));
 	mb_end();
 	setup_em(&em, NULL);
@@ -378,39 +356,39 @@ static void test_truncated_and_overrunning(void **state)
 	/* total_size too small for the fixed part and an end tag. */
 	valid_mbi();
 	for (uint32_t t = 0; t < 16; t++) {
-		put32(0, t);
+		mbi_put32(0, t);
 		EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 	}
 
 	/* total_size cuts the end tag, a tag header, or the map tag. */
 	map_at = valid_mbi();
 	total = (uint32_t)mbi_off;
-	put32(0, total - 4); /* inside the end tag */
+	mbi_put32(0, total - 4); /* inside the end tag */
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
-	put32(0, total - 8); /* exactly before the end tag: no end tag */
+	mbi_put32(0, total - 8); /* exactly before the end tag: no end tag */
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
-	put32(0, (uint32_t)map_at + 4); /* inside the map tag's header */
+	mbi_put32(0, (uint32_t)map_at + 4); /* inside the map tag's header */
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
-	put32(0, (uint32_t)map_at + 40); /* inside the map tag */
+	mbi_put32(0, (uint32_t)map_at + 40); /* inside the map tag */
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 
 	/* A tag whose size runs past total_size. */
 	valid_mbi();
-	put32(map_at + 4, 16 + 24 * COUNT(bios) + 16);
+	mbi_put32(map_at + 4, 16 + 24 * COUNT(bios) + 16);
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
-	put32(map_at + 4, UINT32_MAX);
+	mbi_put32(map_at + 4, UINT32_MAX);
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 
 	/* A tag smaller than its header (size 0 would loop forever). */
 	for (uint32_t s = 0; s < 8; s++) {
 		valid_mbi();
-		put32(8 + 4, s);
+		mbi_put32(8 + 4, s);
 		EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 	}
 
 	/* An end tag that runs past total_size. */
 	valid_mbi();
-	put32(mbi_off - 8 + 4, 16);
+	mbi_put32(mbi_off - 8 + 4, 16);
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 	assert_int_equal(em_mb2_work_bytes(&em, mbi), 0);
 	ASSERT_EMPTY(&em.memory);
@@ -428,21 +406,21 @@ static void test_bad_map_tags(void **state)
 	const uint32_t bad_entry[] = { 0, 8, 16, 20, 25, 28, 36 };
 	for (size_t i = 0; i < COUNT(bad_entry); i++) {
 		at = valid_mbi();
-		put32(at + 8, bad_entry[i]);
+		mbi_put32(at + 8, bad_entry[i]);
 		EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 	}
 
 	/* A truncated last entry: the tag is 8 bytes short. */
 	mb_begin();
 	at = mb_tag(EM_MB2_TAG_MMAP, 16 + 24 * 2 - 8);
-	put32(at + 8, 24);
+	mbi_put32(at + 8, 24);
 	mb_end();
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 
 	/* A map tag shorter than its own header. */
 	mb_begin();
 	at = mb_tag(EM_MB2_TAG_MMAP, 12);
-	put32(at + 8, 24);
+	mbi_put32(at + 8, 24);
 	mb_end();
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 	mb_begin();
@@ -455,27 +433,27 @@ static void test_bad_map_tags(void **state)
 	for (size_t i = 0; i < COUNT(bad_desc); i++) {
 		mb_begin();
 		at = mbi_off;
-		mb_efi(48, ovmf, 2);
+		mb_efi(48, ovmf_descs, 2);
 		mb_end();
-		put32(at + 8, bad_desc[i]);
+		mbi_put32(at + 8, bad_desc[i]);
 		EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 	}
 
 	/* A truncated last descriptor. */
 	mb_begin();
 	at = mbi_off;
-	mb_efi(48, ovmf, 2);
+	mb_efi(48, ovmf_descs, 2);
 	mb_end();
-	put32(at + 4, 16 + 48 + 40);
+	mbi_put32(at + 4, 16 + 48 + 40);
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 
 	/* A broken UEFI map is not papered over by a good BIOS map. */
 	mb_begin();
 	mb_mmap(24, bios, COUNT(bios));
 	at = mbi_off;
-	mb_efi(48, ovmf, 2);
+	mb_efi(48, ovmf_descs, 2);
 	mb_end();
-	put32(at + 8, 44);
+	mbi_put32(at + 8, 44);
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 
 	/* Two maps of the same kind are ambiguous. */
@@ -485,8 +463,8 @@ static void test_bad_map_tags(void **state)
 	mb_end();
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 	mb_begin();
-	mb_efi(48, ovmf, COUNT(ovmf));
-	mb_efi(48, ovmf, COUNT(ovmf));
+	mb_efi(48, ovmf_descs, COUNT(ovmf_descs));
+	mb_efi(48, ovmf_descs, COUNT(ovmf_descs));
 	mb_end();
 	EXPECT_FAIL(&em, EM_EINVAL, load(&em, EM_EFI_DEFAULT, NULL));
 	ASSERT_EMPTY(&em.memory);
@@ -512,7 +490,7 @@ static void test_invalid_arguments(void **state)
 		    em_mb2_load(&em, mbi, work, EM_FW_WORK_BYTES(COUNT(bios)), 0, NULL));
 	/* The same for the UEFI path. */
 	mb_begin();
-	mb_efi(48, ovmf, COUNT(ovmf));
+	mb_efi(48, ovmf_descs, COUNT(ovmf_descs));
 	mb_end();
 	EXPECT_FAIL(&em, EM_EINVAL, em_mb2_load(&em, mbi, work, 64, 0, NULL));
 }
@@ -562,7 +540,7 @@ static void test_full_arrays_enospc_nothing_changed(void **state)
 
 	/* UEFI map: the "efi-loader" reservation goes in, then memory fails: rolled back. */
 	mb_begin();
-	mb_efi(48, ovmf, COUNT(ovmf));
+	mb_efi(48, ovmf_descs, COUNT(ovmf_descs));
 	mb_end();
 	EXPECT_FAIL(&em, EM_ENOSPC, load(&em, EM_EFI_DEFAULT, NULL));
 }
@@ -576,9 +554,9 @@ static void test_tags_past_the_end_tag_ignored(void **state)
 	mb_begin();
 	mb_mmap(24, bios, COUNT(bios));
 	mb_tag(EM_MB2_TAG_END, 8);
-	mb_efi(48, ovmf, COUNT(ovmf)); /* after the end: never read */
+	mb_efi(48, ovmf_descs, COUNT(ovmf_descs)); /* after the end: never read */
 	total = (uint32_t)mbi_off;
-	put32(0, total);
+	mbi_put32(0, total);
 	setup_em(&em, NULL);
 	assert_int_equal(load(&em, EM_EFI_DEFAULT, NULL), 0);
 	assert_bios_loaded(&em);
