@@ -102,13 +102,18 @@ static void release_pages(const struct em_handoff_ops *ops, struct em_handoff_st
 		count_release(st, node, size, 1);
 		return;
 	}
+	/* Counted in locals: the callback could alias @st, so per-block updates would wait on memory. */
+	uint64_t bytes = 0, blocks = 0;
+
 	while (pfn < last) {
 		unsigned int order = block_order(pfn, last - pfn, ops->max_order);
 
 		ops->release_block(ops->ctx, pfn * EM_PAGE_SIZE, order, node, flags);
-		count_release(st, node, (uint64_t)EM_PAGE_SIZE << order, 1);
+		bytes += (uint64_t)EM_PAGE_SIZE << order;
+		blocks++;
 		pfn += 1ull << order;
 	}
+	count_release(st, node, bytes, blocks);
 }
 
 /* A free piece of one memory region: trimmed to whole pages, then released. */
