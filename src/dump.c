@@ -3,7 +3,7 @@
  * em_dump(): both arrays, one line per region, through the log hook. The
  * library formats its own numbers; it has no printf.
  *
- *   earlymem: memory: 2 regions, 0x7ff9f000 bytes, max 128, static
+ *   earlymem: memory: 2 regions, 0x7ff9f000 bytes, max 254, static
  *   earlymem:   [0] [0x0000000000001000-0x00000000000a0000) 0x000000000009f000 node 0 HOTPLUG
  *   earlymem: reserved: 1 regions, 0x1000 bytes, max 256, at 0x000000007fffe000
  *   earlymem:   [0] [0x0000000000100000-0x0000000000101000) 0x0000000000001000 node - "kernel"

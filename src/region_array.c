@@ -16,10 +16,12 @@
  *   delete at i: the same in reverse, each later chunk passing its first
  *   entry back to the end of the chunk before it.
  *
- * Chunks hold 2^shift slots. The static storage inside the instance has
- * chunks of 2^EM_STATIC_CHUNK_SHIFT (16); doubled storage has chunks of
- * about 2 * sqrt(max), which balances the two costs above, and keeps its
- * heads after the slots in the same storage block.
+ * Chunks hold 2^shift slots. The static storage inside the instance is
+ * one ring (2^EM_STATIC_CHUNK_SHIFT slots: 256 by default): at a few hundred
+ * entries, searching one ring and moving the shorter side of it is cheaper
+ * than searching chunks and passing entries between them. Doubled storage
+ * has chunks of about 2 * sqrt(max), which balances the two costs above,
+ * and keeps its heads after the slots in the same storage block.
  */
 #include "internal.h"
 
@@ -80,6 +82,20 @@ static struct em_region *entry(const struct chunk *k, uint32_t j)
 	return &k->slot[(*k->head + j) & (k->size - 1)];
 }
 
+/* Copies the @n slots from @src one slot down, lowest first (they overlap). */
+static void slots_down(struct em_region *src, uint32_t n)
+{
+	for (const struct em_region *end = src + n; src < end; src++)
+		src[-1] = src[0];
+}
+
+/* Copies the @n slots from @src one slot up, highest first. */
+static void slots_up(struct em_region *src, uint32_t n)
+{
+	for (struct em_region *p = src + n; p > src; p--)
+		p[0] = p[-1];
+}
+
 /*
  * Moves entries [from, to) one place down: entry j becomes entry j - 1.
  * Done in runs of slots that do not wrap, so the inner loop is plain copies.
@@ -97,8 +113,7 @@ static void move_down(const struct chunk *k, uint32_t from, uint32_t to)
 			continue;
 		}
 		run = to - from < k->size - s ? to - from : k->size - s;
-		for (uint32_t t = 0; t < run; t++)
-			slot[s - 1 + t] = slot[s + t];
+		slots_down(slot + s, run);
 		from += run;
 	}
 }
@@ -117,8 +132,7 @@ static void move_up(const struct chunk *k, uint32_t from, uint32_t to)
 			continue;
 		}
 		run = to - from < d ? to - from : d;
-		for (uint32_t t = 0; t < run; t++)
-			slot[d - t] = slot[d - 1 - t];
+		slots_up(slot + d - run, run);
 		to -= run;
 	}
 }
@@ -168,30 +182,27 @@ uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 		return 0;
 	if (em__end(em__ra_at(a, a->cnt - 1)) <= addr)
 		return a->cnt; /* both ends are common: walks and allocations start there */
-	/* The last chunk whose first entry starts at or below addr (else chunk 0). */
-	n = used;
-	while (n > 1) {
-		uint32_t half = n / 2;
-		const struct chunk mid = chunk_of(a, lo + half);
-
-		lo = mid.slot[*mid.head].base <= addr ? lo + half : lo;
-		n -= half;
-	}
 	/*
-	 * In it, the first entry that ends above addr. Ends are sorted: if no
-	 * entry of this chunk does, the answer is the next chunk's first entry,
-	 * index (c + 1) << shift, which is also what the search yields.
+	 * The last chunk whose first entry starts at or below addr, then its
+	 * last such entry: the answer is that entry, or the next one when it
+	 * ends at or below addr (the next chunk's first, possibly: the index
+	 * arithmetic covers that). Both searches keep the answer in
+	 * [lo, lo + n), knowing it holds for lo; gcc makes each step a
+	 * conditional move, and the CPU overlaps the steps of one search with
+	 * the work around it better than it recovers from a mispredicted branch.
 	 */
+	for (n = used; n > 1; n -= n / 2) {
+		const struct chunk mid = chunk_of(a, lo + n / 2);
+
+		if (mid.slot[*mid.head].base <= addr)
+			lo += n / 2;
+	}
 	c = lo;
 	k = chunk_of(a, c);
-	n = c + 1 < used ? a->csize : a->cnt - (c << a->shift);
 	lo = 0;
-	/* The answer stays in [lo, lo + n]; no branch on the data (random keys mispredict). */
-	while (n > 1) {
-		uint32_t half = n / 2;
-
-		lo += em__end(entry(&k, lo + half - 1)) <= addr ? half : 0;
-		n -= half;
+	for (n = c + 1 < used ? a->csize : a->cnt - (c << a->shift); n > 1; n -= n / 2) {
+		if (entry(&k, lo + n / 2)->base <= addr)
+			lo += n / 2;
 	}
 	return (c << a->shift) + lo + (em__end(entry(&k, lo)) <= addr);
 }
@@ -256,6 +267,11 @@ void em__ra_delete(struct em_array *a, uint32_t i, uint32_t n)
 	uint32_t chunks_after;
 
 	EM_BUG_ON(i + n > a->cnt || n > a->cnt);
+	if (n == 1) { /* the common case, straight */
+		a->total_size -= em__ra_at(a, i)->size;
+		delete_one(a, i);
+		return;
+	}
 	if (n == 0)
 		return;
 	for (uint32_t k = i; k < i + n; k++)
@@ -266,7 +282,7 @@ void em__ra_delete(struct em_array *a, uint32_t i, uint32_t n)
 	 * each; closing the gap by copying every later entry n places down
 	 * costs cnt - i - n copies, each about twice a move (two lookups).
 	 */
-	if (n == 1 || (uint64_t)n * (a->csize / 4 + chunks_after) <= 2ull * (a->cnt - i - n)) {
+	if ((uint64_t)n * (a->csize / 4 + chunks_after) <= 2ull * (a->cnt - i - n)) {
 		while (n--)
 			delete_one(a, i);
 		return;

@@ -9,9 +9,14 @@
 #ifndef EARLYMEM_CONFIG_H
 #define EARLYMEM_CONFIG_H
 
-/* Entries in each static region array inside struct earlymem (memblock: 128). */
+/*
+ * Entries in each static region array inside struct earlymem before it
+ * doubles (memblock: 128). The default fills one 256-slot ring exactly (two
+ * slots are spares): 8 KiB per array, and firmware maps of a few hundred
+ * entries load without doubling.
+ */
 #ifndef EM_STATIC_REGIONS
-#define EM_STATIC_REGIONS 128
+#define EM_STATIC_REGIONS 254
 #endif
 
 /* Number of NUMA nodes the instance knows about: node ids are 0..EM_MAX_NODES-1. */
@@ -26,7 +31,7 @@
 
 /*
  * Largest chunk of doubled region storage, as a power of two: chunks grow
- * with the array (about 4 * sqrt(entries)) up to 2^EM_CHUNK_SHIFT_MAX
+ * with the array (about 2 * sqrt(entries)) up to 2^EM_CHUNK_SHIFT_MAX
  * entries. Tests set it small to exercise chunk boundaries.
  */
 #ifndef EM_CHUNK_SHIFT_MAX
@@ -35,12 +40,26 @@
 
 /*
  * The static storage is chunks of 2^EM_STATIC_CHUNK_SHIFT entries, as many
- * as hold EM_STATIC_REGIONS + 2 (derived: do not set these).
+ * as hold EM_STATIC_REGIONS + 2 (derived: do not set these): one ring, the
+ * smallest power of two that holds them, up to 256 slots (several rings of
+ * 256 beyond), and never more than 2^EM_CHUNK_SHIFT_MAX. One ring is the
+ * fastest layout at these sizes (docs/decisions.md, "Region storage").
  */
-#if EM_CHUNK_SHIFT_MAX < 4
+#if EM_STATIC_REGIONS + 2 <= 16
+#define EM__STATIC_RING_SHIFT 4
+#elif EM_STATIC_REGIONS + 2 <= 32
+#define EM__STATIC_RING_SHIFT 5
+#elif EM_STATIC_REGIONS + 2 <= 64
+#define EM__STATIC_RING_SHIFT 6
+#elif EM_STATIC_REGIONS + 2 <= 128
+#define EM__STATIC_RING_SHIFT 7
+#else
+#define EM__STATIC_RING_SHIFT 8
+#endif
+#if EM_CHUNK_SHIFT_MAX < EM__STATIC_RING_SHIFT
 #define EM_STATIC_CHUNK_SHIFT EM_CHUNK_SHIFT_MAX
 #else
-#define EM_STATIC_CHUNK_SHIFT 4
+#define EM_STATIC_CHUNK_SHIFT EM__STATIC_RING_SHIFT
 #endif
 #define EM_STATIC_CHUNKS \
 	((EM_STATIC_REGIONS + 2 + (1 << EM_STATIC_CHUNK_SHIFT) - 1) >> EM_STATIC_CHUNK_SHIFT)

@@ -237,12 +237,12 @@ static void test_txn_rollback_after_doubling(void **state)
 	snap_take(&snap, &em);
 	assert_int_equal(em_txn_begin(&em, buf, sizeof(buf)), 0);
 	/* double the reserved array twice and the memory array once */
-	for (uint64_t i = 100; i < 600; i++)
+	for (uint64_t i = 100; i < 2 * EM_STATIC_REGIONS + 100; i++)
 		assert_int_equal(em_reserve(&em, i * 0x2000, 0x1000), 0);
-	for (uint64_t i = 0; i < 200; i++)
+	for (uint64_t i = 0; i < EM_STATIC_REGIONS + 50; i++)
 		assert_int_equal(em_add(&em, 0x200000000 + i * 0x2000, 0x1000), 0);
-	assert_true(em.reserved.max >= 512);
-	assert_true(em.memory.max >= 256);
+	assert_true(em.reserved.max >= 4 * EM_STATIC_REGIONS);
+	assert_true(em.memory.max >= 2 * EM_STATIC_REGIONS);
 	assert_int_equal(em_txn_rollback(&em, buf), 0);
 	assert_check(&em);
 	snap_assert_same(&snap, &em);
@@ -312,7 +312,7 @@ static void test_many_reservations_double_into_free_ram(void **state)
 	struct earlymem em;
 	struct phys_sim sim;
 	enum {
-		PAIRS = 200
+		PAIRS = EM_STATIC_REGIONS + 72 /* more reservations than the static array holds */
 	};
 	struct desc *d = calloc(2 * PAIRS + 1, sizeof(*d));
 	uint64_t a = 0x100000000, big = 0x110000000;

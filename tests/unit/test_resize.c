@@ -6,6 +6,7 @@
  * detection of broken invariants.
  */
 #include "common.h"
+#include "../../src/internal.h" /* em__ra_storage_bytes(): sims sized exactly */
 
 #include <stdlib.h>
 #include <string.h>
@@ -121,7 +122,17 @@ static void rs_assert_doubled(struct rfix *f, const struct em_array *a, uint32_t
 	rs_assert_self_covers(&f->em, a->phys, a->bytes);
 }
 
-/* A deep copy of @src whose arrays can be corrupted without touching @src. */
+/* The capacity doubling from the static arrays reaches to hold @need entries. */
+static uint32_t doubled_max(uint32_t need)
+{
+	uint32_t max = MAXR;
+
+	while (max < need)
+		max *= 2;
+	return max;
+}
+
+/* For rs_clone(): a copy of @src's storage (static storage: the clone's own). */
 static void rs_clone_array(struct em_array *c, const struct em_array *src,
 			   struct em_region *static_storage, uint32_t *static_head)
 {
@@ -924,7 +935,7 @@ static void test_thousands_of_reservations(void **state)
 	for (unsigned i = 0; i < N; i++)
 		OK(em, em_reserve(em, SIM_BASE + (uint64_t)i * 8 * KiB, 0x1000));
 
-	rs_assert_doubled(f, &em->reserved, 64 * MAXR); /* 8192 */
+	rs_assert_doubled(f, &em->reserved, doubled_max(N + 1));
 	assert_true(em->reserved.phys >= SIM_BASE + N * 8 * KiB);
 	e[N] = (struct exp_region){ em->reserved.phys, em->reserved.bytes, 0, NN, EM_LABEL_SELF };
 	assert_table(&em->reserved, e, N + 1);
@@ -956,7 +967,7 @@ static void test_thousands_of_memory_regions(void **state)
 	for (unsigned i = N; i-- > 0;) /* top to bottom: always insert at the front */
 		OK(em, em_add(em, SIM_BASE + (uint64_t)i * 8 * KiB, 0x1000));
 
-	rs_assert_doubled(f, &em->memory, 64 * MAXR);
+	rs_assert_doubled(f, &em->memory, doubled_max(N + 1));
 	assert_true(em->memory.phys >= big);
 	e[N] = (struct exp_region){ big, SIM_END - big, 0, NN, NULL };
 	assert_table(&em->memory, e, N + 1);
@@ -1211,6 +1222,8 @@ static void test_check_detects_memory_storage_not_reserved(void **state)
 /* ---- regressions: doubling must not ask for more than it needs ---- */
 
 static uint64_t exact_sim_base = 0x10000000;
+/* Storage of the first doubled array, page-rounded. */
+#define DOUBLED_BYTES em__ra_storage_bytes(2 * EM_STATIC_REGIONS)
 
 /*
  * The first doubling of the memory array adds one reservation (no old
@@ -1222,14 +1235,14 @@ static void test_first_memory_doubling_needs_one_reserved_slot(void **state)
 	struct earlymem em;
 	struct phys_sim sim;
 
-	sim_init(&sim, exact_sim_base, 3 * 4096);
+	sim_init(&sim, exact_sim_base, DOUBLED_BYTES);
 	setup_em(&em, &sim);
 	for (uint64_t i = 0; i < EM_STATIC_REGIONS - 1; i++) {
 		assert_int_equal(em_add(&em, i * 0x2000, 0x1000), 0);
 		assert_int_equal(em_reserve(&em, i * 0x2000, 0x1000), 0);
 	}
-	/* exactly the 12 KiB a 256-entry array (plus spares) needs */
-	assert_int_equal(em_add(&em, exact_sim_base, 3 * 4096), 0);
+	/* exactly what the doubled array (plus spares) needs */
+	assert_int_equal(em_add(&em, exact_sim_base, DOUBLED_BYTES), 0);
 	assert_int_equal(em_allow_resize(&em), 0);
 	assert_int_equal(em.reserved.cnt, EM_STATIC_REGIONS - 1);
 	assert_int_equal(em_add(&em, 0x40000000, 0x1000), 0);
@@ -1241,18 +1254,18 @@ static void test_first_memory_doubling_needs_one_reserved_slot(void **state)
 	sim_fini(&sim);
 }
 
-/* A memory array that needs 254 entries grows to 256, not 512. */
+/* A memory array that needs 2 * MAXR - 2 entries grows to 2 * MAXR, not 4 * MAXR. */
 static void test_memory_doubling_is_exactly_double(void **state)
 {
 	(void)state;
 	struct earlymem em;
 	struct phys_sim sim;
 
-	sim_init(&sim, exact_sim_base, 3 * 4096);
+	sim_init(&sim, exact_sim_base, DOUBLED_BYTES);
 	setup_em(&em, &sim);
 	for (uint64_t i = 0; i < EM_STATIC_REGIONS - 1; i++)
 		assert_int_equal(em_add_node(&em, i * 0x2000, 0x1000, 1, 0), 0);
-	assert_int_equal(em_add(&em, exact_sim_base, 3 * 4096), 0);
+	assert_int_equal(em_add(&em, exact_sim_base, DOUBLED_BYTES), 0);
 	assert_int_equal(em_allow_resize(&em), 0);
 	/* fills the holes between the node-1 pages with node-0 memory */
 	assert_int_equal(em_add_node(&em, 0, (EM_STATIC_REGIONS - 2) * 0x2000ull + 0x1000, 0, 0),

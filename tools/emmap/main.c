@@ -20,7 +20,7 @@
  * edits, not the firmware's: they are used only when the log has no other
  * map (a note on stderr says so) or with --user.
  *
- * Region arrays. The instance starts on its static arrays (128 entries).
+ * Region arrays. The instance starts on its static arrays (254 entries by default).
  * When a map needs more, emmap loads it again with resizing allowed: it
  * adds a block of scratch RAM of its own, as high as possible and at least
  * 2 MiB away from everything the load makes memory or reservations and from
