@@ -173,9 +173,32 @@ static void chunk_delete(const struct chunk *k, uint32_t n, uint32_t j)
 
 /* ---- the array ---- */
 
+/*
+ * The last of the first @n entries of chunk @k that starts at or below
+ * @addr, given that entry 0 does. The search runs on slot pointers, not
+ * ring positions: one step is an add, a load, a compare and a conditional
+ * move, with no masking on the chain of dependent loads. A ring that wraps
+ * holds its entries in two runs of slots; one compare picks the run.
+ */
+static uint32_t chunk_search(const struct chunk *k, uint32_t n, uint64_t addr)
+{
+	uint32_t head = *k->head, first_run = k->size - head;
+	bool wraps = n > first_run;
+	bool second = wraps && k->slot[0].base <= addr; /* in the run from slot 0 */
+	const struct em_region *run = second ? k->slot : k->slot + head, *p = run;
+	uint32_t skip = second ? first_run : 0;
+
+	n = !wraps ? n : second ? n - first_run : first_run;
+	for (; n > 1; n -= n / 2) {
+		if (p[n / 2].base <= addr)
+			p += n / 2;
+	}
+	return skip + (uint32_t)(p - run);
+}
+
 uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 {
-	uint32_t used = (a->cnt + a->csize - 1) >> a->shift, lo = 0, n, c;
+	uint32_t used = (a->cnt + a->csize - 1) >> a->shift, lo = 0, n, c, j;
 	struct chunk k;
 
 	if (used == 0 || em__end(em__ra_at(a, 0)) > addr)
@@ -186,7 +209,7 @@ uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 	 * The last chunk whose first entry starts at or below addr, then its
 	 * last such entry: the answer is that entry, or the next one when it
 	 * ends at or below addr (the next chunk's first, possibly: the index
-	 * arithmetic covers that). Both searches keep the answer in
+	 * arithmetic covers that). The searches keep the answer in
 	 * [lo, lo + n), knowing it holds for lo; gcc makes each step a
 	 * conditional move, and the CPU overlaps the steps of one search with
 	 * the work around it better than it recovers from a mispredicted branch.
@@ -199,12 +222,8 @@ uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 	}
 	c = lo;
 	k = chunk_of(a, c);
-	lo = 0;
-	for (n = c + 1 < used ? a->csize : a->cnt - (c << a->shift); n > 1; n -= n / 2) {
-		if (entry(&k, lo + n / 2)->base <= addr)
-			lo += n / 2;
-	}
-	return (c << a->shift) + lo + (em__end(entry(&k, lo)) <= addr);
+	j = chunk_search(&k, c + 1 < used ? a->csize : a->cnt - (c << a->shift), addr);
+	return (c << a->shift) + j + (em__end(entry(&k, j)) <= addr);
 }
 
 void em__ra_insert(struct em_array *a, uint32_t i, const struct em_region *r)
