@@ -79,6 +79,46 @@ static void count_release(struct em_handoff_stats *st, int node, uint64_t bytes,
 	st->node_released_count[node_index(node)] += calls;
 }
 
+/*
+ * Releases pages [pfn, last) as the fewest naturally aligned blocks: growing
+ * blocks up to the first boundary of the largest block, the largest blocks,
+ * then shrinking ones. The middle loop, all the blocks of a large range,
+ * does nothing but the call: the callback, its context and the order are
+ * read once (the callback may not change @ops while it runs), and the
+ * counts are kept in locals (the callback could alias @st, so per-block
+ * updates would wait on memory).
+ */
+static void release_blocks(const struct em_handoff_ops *ops, struct em_handoff_stats *st,
+			   uint64_t pfn, uint64_t last, int node, uint32_t flags)
+{
+	void (*const release)(void *, uint64_t, unsigned int, int, uint32_t) = ops->release_block;
+	void *const ctx = ops->ctx;
+	const unsigned int max = ops->max_order;
+	const uint64_t big = 1ull << max, bytes = (last - pfn) * EM_PAGE_SIZE;
+	uint64_t blocks = 0, full;
+
+	while (pfn < last && (pfn & (big - 1))) {
+		unsigned int order = block_order(pfn, last - pfn, max);
+
+		release(ctx, pfn * EM_PAGE_SIZE, order, node, flags);
+		blocks++;
+		pfn += 1ull << order;
+	}
+	full = pfn < last ? (last - pfn) >> max : 0;
+	for (uint64_t n = full, addr = pfn * EM_PAGE_SIZE; n; n--, addr += big * EM_PAGE_SIZE)
+		release(ctx, addr, max, node, flags);
+	blocks += full;
+	pfn += full << max;
+	while (pfn < last) {
+		unsigned int order = block_order(pfn, last - pfn, max);
+
+		release(ctx, pfn * EM_PAGE_SIZE, order, node, flags);
+		blocks++;
+		pfn += 1ull << order;
+	}
+	count_release(st, node, bytes, blocks);
+}
+
 /* Releases the whole pages [base, end) of memory with @node and @flags. */
 static void release_pages(const struct em_handoff_ops *ops, struct em_handoff_stats *st,
 			  uint64_t base, uint64_t end, int node, uint32_t flags)
@@ -102,18 +142,7 @@ static void release_pages(const struct em_handoff_ops *ops, struct em_handoff_st
 		count_release(st, node, size, 1);
 		return;
 	}
-	/* Counted in locals: the callback could alias @st, so per-block updates would wait on memory. */
-	uint64_t bytes = 0, blocks = 0;
-
-	while (pfn < last) {
-		unsigned int order = block_order(pfn, last - pfn, ops->max_order);
-
-		ops->release_block(ops->ctx, pfn * EM_PAGE_SIZE, order, node, flags);
-		bytes += (uint64_t)EM_PAGE_SIZE << order;
-		blocks++;
-		pfn += 1ull << order;
-	}
-	count_release(st, node, bytes, blocks);
+	release_blocks(ops, st, pfn, last, node, flags);
 }
 
 /* A free piece of one memory region: trimmed to whole pages, then released. */
