@@ -64,6 +64,9 @@ extern "C" {
  * @max_order:          largest block order for @release_block (0..51).
  * @discard:            release the library's doubled arrays last.
  * @ctx:                passed to every callback.
+ *
+ * The callbacks must not change the ops while the handoff runs (it reads
+ * them once per range).
  */
 struct em_handoff_ops {
 	void (*release_range)(void *ctx, uint64_t base, uint64_t size, int node, uint32_t flags);
