@@ -319,7 +319,8 @@ int em_reserve_label(struct earlymem *em, uint64_t base, uint64_t size, const ch
  *
  * Return: 0; EM_ERANGE; EM_ENOENT (part of the range is not reserved);
  * EM_EBUSY (the range touches the storage of a doubled region array);
- * EM_ENOSPC / EM_ENOMEM (a split needs a slot).
+ * EM_ENOSPC / EM_ENOMEM (a split needs a slot); EM_EINVAL (a late free
+ * whose handoff ops the caller has since made invalid).
  */
 int em_free(struct earlymem *em, uint64_t base, uint64_t size);
 

@@ -5,7 +5,7 @@
  *
  *   earlymem: memory: 2 regions, 0x7ff9f000 bytes, max 254, static
  *   earlymem:   [0] [0x0000000000001000-0x00000000000a0000) 0x000000000009f000 node 0 HOTPLUG
- *   earlymem: reserved: 1 regions, 0x1000 bytes, max 256, at 0x000000007fffe000
+ *   earlymem: reserved: 1 regions, 0x1000 bytes, max 508, at 0x000000007fffb000
  *   earlymem:   [0] [0x0000000000100000-0x0000000000101000) 0x0000000000001000 node - "kernel"
  */
 #include "internal.h"

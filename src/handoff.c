@@ -429,6 +429,9 @@ static void release_freed(struct earlymem *em, uint64_t base, uint64_t end)
 
 int em__late_free(struct earlymem *em, uint64_t base, uint64_t end)
 {
+	/* The ops live in the caller's memory: checked again, not trusted. */
+	if (em->handoff && !ops_valid(em->handoff))
+		return EM_EINVAL;
 	if (em__remove_count(&em->reserved, base, end) > em->reserved.max)
 		return EM_ENOSPC; /* the arrays never double after handoff */
 	em__remove_apply(&em->reserved, base, end);

@@ -41,8 +41,8 @@
 /*
  * The static storage is chunks of 2^EM_STATIC_CHUNK_SHIFT entries, as many
  * as hold EM_STATIC_REGIONS + 2 (derived: do not set these): one ring, the
- * smallest power of two that holds them, up to 256 slots (several rings of
- * 256 beyond), and never more than 2^EM_CHUNK_SHIFT_MAX. One ring is the
+ * smallest power of two from 16 up that holds them, up to 256 slots
+ * (several rings of 256 beyond), and never more than 2^EM_CHUNK_SHIFT_MAX. One ring is the
  * fastest layout at these sizes (docs/decisions.md, "Region storage").
  */
 #if EM_STATIC_REGIONS + 2 <= 16

@@ -36,7 +36,7 @@
  * range must still be reserved (a second free is EM_ENOENT), its
  * reservation is removed, and its whole pages of memory are released
  * through the same callbacks (@ops must stay valid for that: keep it in
- * static storage). After a discard that had to empty an array (more than
+ * static storage; a late free finding them invalid fails with EM_EINVAL). After a discard that had to empty an array (more than
  * EM_STATIC_REGIONS regions), em_free() returns EM_ERETIRED.
  */
 #ifndef EARLYMEM_HANDOFF_H

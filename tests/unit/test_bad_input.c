@@ -706,6 +706,30 @@ static void test_h04_late_free_after_emptying_discard(void **state)
 	EXPECT_FAIL(em, EM_ERETIRED, em_free(em, 2 * MiB, PG));
 }
 
+/* h06: late frees after the caller broke the ops em_handoff() keeps. */
+static void test_h06_late_free_with_ops_made_invalid(void **state)
+{
+	struct fx *f = *state;
+	struct earlymem *em = &f->em;
+	static struct em_handoff_ops ops;
+
+	ops = (struct em_handoff_ops){ .release_block = rel_block, .max_order = 10 };
+	handoff(em, &ops);
+	released = 0;
+	ops.max_order = 64; /* a shift past the width of uint64_t */
+	EXPECT_FAIL(em, EM_EINVAL, em_free(em, 6 * MiB, 64 * KiB));
+	ops.max_order = 10;
+	ops.release_block = NULL; /* neither release callback */
+	EXPECT_FAIL(em, EM_EINVAL, em_free(em, 6 * MiB, 64 * KiB));
+	ops.release_range = rel_range; /* both */
+	ops.release_block = rel_block;
+	EXPECT_FAIL(em, EM_EINVAL, em_free(em, 6 * MiB, 64 * KiB));
+	assert_int_equal(released, 0);
+	ops.release_range = NULL;
+	OK(em, em_free(em, 6 * MiB, 64 * KiB));
+	assert_int_equal(released, 64 * KiB);
+}
+
 /* h05: a handoff of an instance whose arrays were corrupted behind its back. */
 static void test_h05_handoff_corrupt_instance(void **state)
 {
@@ -2215,6 +2239,7 @@ int main(void)
 		T(test_h03_late_free_misuse),
 		T(test_h04_late_free_after_emptying_discard),
 		T(test_h05_handoff_corrupt_instance),
+		T(test_h06_late_free_with_ops_made_invalid),
 		T(test_e01_e820_wrapping_entry),
 		T(test_e02_e820_zero_size_entry),
 		T(test_e03_e820_misaligned_entry),
