@@ -9,6 +9,12 @@
 #                       target counts as met only if every run meets it.
 #   make bench-extra    handoff cost per block, metadata for the 12 TiB fixture against
 #                       a page bitmap, and the size of libearlymem.a's .text.
+#   make bench-memblock build/em-bench-memblock: em-bench with Linux memblock beside
+#                       earlymem in the same process (tools/bench/memblock.c), each
+#                       repetition run on both; BENCH_RUNS runs as one table with
+#                       both comparisons. Fetches Debian's linux-source-$(MB_LINUX)
+#                       into $(B)/linux-$(MB_LINUX) on first use (153 MB download,
+#                       about a minute to unpack); not part of `make test`.
 #
 # em-bench is built with gcc -O2 (no sanitizers) against the host library;
 # it links emmap's log parser for the fixture map.
@@ -20,10 +26,10 @@ BENCH_REPS ?=
 BENCH_ARGS ?=
 BENCH_RUNS ?= 3
 BENCH_RUN_ARGS = $(if $(BENCH_REPS),--reps $(BENCH_REPS)) $(BENCH_ARGS)
-FORMAT_FILES += tools/bench/bench.c
-.PHONY: bench bench-table bench-extra
+FORMAT_FILES += tools/bench/bench.c tools/bench/bench.h
+.PHONY: bench bench-table bench-extra bench-memblock
 
-$(BENCH): $(BENCH_SRCS) tools/emmap/emmap.h $(B)/host/libearlymem.a
+$(BENCH): $(BENCH_SRCS) tools/bench/bench.h tools/emmap/emmap.h $(B)/host/libearlymem.a
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"
 	$(Q)$(BENCH_CC) $(BENCH_FLAGS) $(CFLAGS) $(BENCH_SRCS) $(B)/host/libearlymem.a -o $@
@@ -45,3 +51,39 @@ bench-extra: $(BENCH) $(B)/libearlymem.a
 		awk '$$1 ~ /^\.text/ { t += $$2 } END { print "libearlymem_text_bytes", t }'
 	$(Q)size -B $(B)/libearlymem.a | \
 		awk 'NR > 1 { t += $$1 } END { print "libearlymem_size_text_bytes", t }'
+
+# Linux memblock from Debian's kernel source, built with the kernel's own
+# user-space harness (tools/testing/memblock) as its Makefile does, minus
+# the sanitizers: gcc -O2, no NUMA (the harness's default).
+MB_LINUX ?= 6.12
+MB_TREE := $(B)/linux-$(MB_LINUX)
+MB_HARNESS := $(MB_TREE)/tools/testing/memblock
+MB_OBJS := memblock.o lib/slab.o mmzone.o slab.o cmdline.o
+MB_CFLAGS := -I. -I../../include -Wall -O2 -DCONFIG_PHYS_ADDR_T_64BIT
+MB_BENCH := $(B)/em-bench-memblock
+FORMAT_FILES += tools/bench/memblock.c
+
+$(MB_TREE)/VERSION: tools/bench/get-linux.sh
+	$(Q)tools/bench/get-linux.sh $(MB_LINUX) $(MB_TREE)
+
+$(MB_HARNESS)/memblock.o: $(MB_TREE)/VERSION
+	$(Q)$(MAKE) -s -C $(MB_HARNESS) CFLAGS='$(MB_CFLAGS)' $(MB_OBJS) >/dev/null
+
+$(B)/bench-memblock.o: tools/bench/memblock.c tools/bench/bench.h $(MB_HARNESS)/memblock.o
+	@echo "  CC      $@"
+	$(Q)cd $(MB_HARNESS) && $(BENCH_CC) $(MB_CFLAGS) -I$(CURDIR)/tools/bench \
+		-c $(CURDIR)/tools/bench/memblock.c -o $(abspath $@)
+
+$(MB_BENCH): $(BENCH_SRCS) tools/bench/bench.h tools/emmap/emmap.h $(B)/bench-memblock.o \
+		$(B)/host/libearlymem.a
+	@echo "  CCLD    $@"
+	$(Q)$(BENCH_CC) $(BENCH_FLAGS) $(CFLAGS) -DEM_BENCH_MEMBLOCK $(BENCH_SRCS) \
+		$(B)/bench-memblock.o $(addprefix $(MB_HARNESS)/,$(MB_OBJS)) \
+		$(B)/host/libearlymem.a -o $@
+
+bench-memblock: $(MB_BENCH)
+	$(Q)echo "Linux memblock: Debian linux-source-$(MB_LINUX) $$(cat $(MB_TREE)/VERSION)"
+	$(Q)for r in $$(seq $(BENCH_RUNS)); do \
+		$(MB_BENCH) $(BENCH_RUN_ARGS) >$(B)/bench-memblock-$$r.txt || exit 1; \
+	done
+	$(Q)tools/bench/compare.sh $$(seq -f '$(B)/bench-memblock-%g.txt' $(BENCH_RUNS))

@@ -37,6 +37,8 @@ analysis   clang-tidy        cmd:clang-tidy
 analysis   gcovr             cmd:gcovr
 fuzz       clang             cmd:clang
 fuzz       libclang-rt-14-dev file:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a|file:/usr/lib/llvm-14/lib/clang/14/lib/linux/libclang_rt.fuzzer-x86_64.a
+memblock   liburcu-dev       file:/usr/include/x86_64-linux-gnu/urcu/uatomic.h|file:/usr/include/urcu/uatomic.h
+memblock   xz-utils          cmd:xz
 '
 
 # present COND...: true when every condition holds.

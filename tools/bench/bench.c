@@ -5,6 +5,12 @@
  *   build/em-bench [--reps R] [--seed S] [--only WORKLOAD] [--n N] [--allocs K]
  *   build/em-bench --extra [LOG...]
  *
+ * Built with EM_BENCH_MEMBLOCK (build/em-bench-memblock, `make
+ * bench-memblock`), every repetition runs a second time, on the same data,
+ * against Linux memblock (tools/bench/memblock.c), and each measurement
+ * line is followed by memblock's: "memblock:workload N ns_per_op". Both
+ * then run in the same process, whatever speed the machine has that day.
+ *
  * Default mode. Six workloads, each for N = 128, 1024, 8192 and 65536:
  *
  *   a_add             add N memory regions of 2 MiB at k * 4 MiB (k = 0..N-1)
@@ -64,41 +70,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #include <earlymem.h>
 #include <earlymem/e820.h>
 #include <earlymem/efi.h>
 #include <earlymem/handoff.h>
 
+#include "bench.h"
 #include "emmap.h"
-
-#define KIB (1ull << 10)
-#define MIB (1ull << 20)
-#define GIB (1ull << 30)
-#define TIB (1ull << 40)
-#define PAGE 4096ull
-
-/* The hole: the only "physical" memory phys_to_virt translates. */
-#define HOLE_BASE TIB
-#define HOLE_SIZE (256 * MIB)
-#define HOLE_END (HOLE_BASE + HOLE_SIZE)
-#define HOLE_TOUCH (64 * MIB)
-/* b..e: one memory region [0, SLOTS_END) cut into N slots. */
-#define SLOTS_END (64 * GIB)
-#define A_STRIDE (4 * MIB)
-#define A_SIZE (2 * MIB)
 
 #define DEFAULT_SEED 0x6561726c796d656dull /* "earlymem" */
 #define DEFAULT_ALLOCS 10000u
 #define MAX_N 65536u
 
 static const unsigned int sizes_n[] = { 128, 1024, 8192, 65536 };
-
-struct range {
-	uint64_t base;
-	uint64_t size;
-};
 
 /* What a workload gets, all preallocated for the largest N. */
 struct bench {
@@ -111,6 +96,8 @@ struct bench {
 	uint64_t *alloc_sizes;
 	uint64_t *alloc_addrs;
 	double *samples;
+	double *mb_samples; /* memblock's, with EM_BENCH_MEMBLOCK */
+	double mb_sample;   /* memblock's ns per operation in the repetition just run */
 };
 
 static struct earlymem em;
@@ -134,14 +121,6 @@ static void check(bool ok, const char *what, const char *msg)
 {
 	if (!ok)
 		die(what, msg);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* splitmix64: small, fast, and good enough to shuffle with. */
@@ -265,6 +244,27 @@ static void check_reserved(const char *what, uint64_t regions, uint64_t bytes)
 	check(em_reserved_size(&em) == bytes + self, what, "reserved size is off");
 }
 
+#ifdef EM_BENCH_MEMBLOCK
+/*
+ * memblock's arrays after a repetition: memory exact, reservations exact
+ * in bytes (its doubled arrays aside). The count is exact too when the
+ * doubled arrays lie in the hole (top-down); bottom-up, memblock puts them
+ * low in the slots, where they may merge with an allocation run.
+ */
+static void mb_check(const char *what, uint64_t mem_cnt, uint64_t mem_bytes, uint64_t res_cnt,
+		     uint64_t res_bytes)
+{
+	struct mb_counts c;
+
+	mb_counts(&c);
+	check(c.mem_cnt == mem_cnt && c.mem_bytes == mem_bytes, what,
+	      "memblock: memory regions are off");
+	check(c.res_bytes - c.array_bytes == res_bytes, what, "memblock: reserved bytes are off");
+	check((c.array_bytes && !c.hole_cnt) || c.res_cnt - c.hole_cnt == res_cnt, what,
+	      "memblock: reservation count is off");
+}
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* Workloads: one repetition each, returning ns per operation               */
 
@@ -376,6 +376,11 @@ static double rep_a_add(struct bench *b, uint32_t n, uint64_t *s)
 	dt = loop_add(b->order, n);
 	check_memory("a_add", (uint64_t)n + 1, (uint64_t)n * A_SIZE + HOLE_SIZE);
 	check_reserved("a_add", 0, 0);
+#ifdef EM_BENCH_MEMBLOCK
+	mb_fresh(false);
+	b->mb_sample = (double)mb_loop_add(b->order, n) / n;
+	mb_check("a_add", (uint64_t)n + 1, (uint64_t)n * A_SIZE + HOLE_SIZE, 0, 0);
+#endif
 	return (double)dt / n;
 }
 
@@ -412,6 +417,17 @@ static uint64_t setup_reserved(struct bench *b, uint32_t n, uint64_t *s, const c
 	return total;
 }
 
+#ifdef EM_BENCH_MEMBLOCK
+/* The same for memblock, on the reservations setup_reserved() generated. */
+static void mb_setup_reserved(const struct bench *b, uint32_t n, uint64_t total, const char *what)
+{
+	mb_fresh(true);
+	for (uint32_t i = 0; i < n; i++)
+		check(mb_reserve(b->res[i].base, b->res[i].size), what, "memblock_reserve() fails");
+	mb_check(what, 2, SLOTS_END + HOLE_SIZE, n, total);
+}
+#endif
+
 static double rep_b_reserve(struct bench *b, uint32_t n, uint64_t *s)
 {
 	uint64_t total = gen_slots(b, n, s), dt;
@@ -423,6 +439,11 @@ static double rep_b_reserve(struct bench *b, uint32_t n, uint64_t *s)
 	dt = loop_reserve(b->res, b->order, n);
 	check_memory("b_reserve", 2, SLOTS_END + HOLE_SIZE);
 	check_reserved("b_reserve", n, total);
+#ifdef EM_BENCH_MEMBLOCK
+	mb_fresh(true);
+	b->mb_sample = (double)mb_loop_reserve(b->res, b->order, n) / n;
+	mb_check("b_reserve", 2, SLOTS_END + HOLE_SIZE, n, total);
+#endif
 	return (double)dt / n;
 }
 
@@ -433,24 +454,16 @@ static int cmp_range(const void *a, const void *b)
 	return x->base < y->base ? -1 : x->base > y->base;
 }
 
-static double rep_c_alloc(struct bench *b, uint32_t n, uint64_t *s, bool bottom_up)
+/*
+ * Every allocation lies below SLOTS_END, aligned, overlapping nothing;
+ * reservations and allocations carry the same attributes, so the reserved
+ * array holds exactly their touching runs: returns how many.
+ */
+static uint64_t alloc_runs(struct bench *b, uint32_t n, const char *what)
 {
-	const char *what = bottom_up ? "c_alloc_bottomup" : "c_alloc_topdown";
-	uint64_t total = setup_reserved(b, n, s, what), dt, runs = 0;
+	uint64_t runs = 0;
 	uint32_t k = 0;
 
-	for (uint32_t i = 0; i < b->allocs; i++) {
-		b->alloc_sizes[i] = (1 + rnd_below(s, 16)) * PAGE;
-		total += b->alloc_sizes[i];
-	}
-	dt = loop_alloc(b->alloc_sizes, b->alloc_addrs, b->allocs,
-			bottom_up ? EM_ALLOC_BOTTOM_UP : EM_ALLOC_TOP_DOWN);
-
-	/*
-	 * Every allocation lies below SLOTS_END, aligned, overlapping nothing;
-	 * reservations and allocations carry the same attributes, so the
-	 * reserved array holds exactly their touching runs.
-	 */
 	for (uint32_t i = 0; i < n; i++)
 		b->runs[k++] = b->res[i];
 	for (uint32_t i = 0; i < b->allocs; i++) {
@@ -467,8 +480,28 @@ static double rep_c_alloc(struct bench *b, uint32_t n, uint64_t *s, bool bottom_
 		if (!i || b->runs[i].base != b->runs[i - 1].base + b->runs[i - 1].size)
 			runs++;
 	}
+	return runs;
+}
+
+static double rep_c_alloc(struct bench *b, uint32_t n, uint64_t *s, bool bottom_up)
+{
+	const char *what = bottom_up ? "c_alloc_bottomup" : "c_alloc_topdown";
+	uint64_t res_total = setup_reserved(b, n, s, what), total = res_total, dt;
+
+	for (uint32_t i = 0; i < b->allocs; i++) {
+		b->alloc_sizes[i] = (1 + rnd_below(s, 16)) * PAGE;
+		total += b->alloc_sizes[i];
+	}
+	dt = loop_alloc(b->alloc_sizes, b->alloc_addrs, b->allocs,
+			bottom_up ? EM_ALLOC_BOTTOM_UP : EM_ALLOC_TOP_DOWN);
 	check_memory(what, 2, SLOTS_END + HOLE_SIZE);
-	check_reserved(what, runs, total);
+	check_reserved(what, alloc_runs(b, n, what), total);
+#ifdef EM_BENCH_MEMBLOCK
+	mb_setup_reserved(b, n, res_total, what);
+	b->mb_sample = (double)mb_loop_alloc(b->alloc_sizes, b->alloc_addrs, b->allocs, bottom_up) /
+		       b->allocs;
+	mb_check(what, 2, SLOTS_END + HOLE_SIZE, alloc_runs(b, n, what), total);
+#endif
 	return (double)dt / b->allocs;
 }
 
@@ -476,13 +509,21 @@ static double rep_d_free(struct bench *b, uint32_t n, uint64_t *s)
 {
 	uint64_t dt;
 
-	setup_reserved(b, n, s, "d_free");
+	uint64_t total = setup_reserved(b, n, s, "d_free");
+
 	for (uint32_t k = 0; k < n; k++)
 		b->order[k] = k;
 	shuffle(b->order, n, s);
 	dt = loop_free(b->res, b->order, n);
 	check_memory("d_free", 2, SLOTS_END + HOLE_SIZE);
 	check_reserved("d_free", 0, 0);
+#ifdef EM_BENCH_MEMBLOCK
+	mb_setup_reserved(b, n, total, "d_free");
+	b->mb_sample = (double)mb_loop_free(b->res, b->order, n) / n;
+	mb_check("d_free", 2, SLOTS_END + HOLE_SIZE, 0, 0);
+#else
+	(void)total;
+#endif
 	return (double)dt / n;
 }
 
@@ -504,6 +545,20 @@ static double rep_e_iter(struct bench *b, uint32_t n, uint64_t *s)
 	}
 	check(low == (uint64_t)n + 1 && low_bytes == SLOTS_END - total, "e_iter_free",
 	      "free ranges below 64 GiB are off");
+#ifdef EM_BENCH_MEMBLOCK
+	{
+		/*
+		 * memblock walks as many ranges: the slots' gaps and what its
+		 * doubled array leaves of the hole (bytes differ there).
+		 */
+		uint64_t mb_ranges, mb_bytes;
+
+		mb_setup_reserved(b, n, total, "e_iter_free");
+		b->mb_sample =
+			(double)mb_loop_iter(walks, &mb_ranges, &mb_bytes) / (double)mb_ranges;
+		check(mb_ranges == ranges, "e_iter_free", "memblock walks another range count");
+	}
+#endif
 	return (double)dt / (double)ranges;
 }
 
@@ -514,7 +569,8 @@ static unsigned int reps_for(const struct bench *b, unsigned int n)
 	return n <= 128 ? 31 : n <= 1024 ? 11 : n <= 8192 ? 7 : 5;
 }
 
-static double measure(struct bench *b, enum workload w, uint32_t n)
+/* Prints the median of the repetitions of @w at @n (and memblock's, if built with it). */
+static void measure(struct bench *b, enum workload w, uint32_t n)
 {
 	unsigned int reps = reps_for(b, n);
 
@@ -539,8 +595,13 @@ static double measure(struct bench *b, enum workload w, uint32_t n)
 			b->samples[r] = rep_e_iter(b, n, &s);
 			break;
 		}
+		b->mb_samples[r] = b->mb_sample;
 	}
-	return median(b->samples, reps);
+	printf("%s %u %.2f\n", wl_name[w], n, median(b->samples, reps));
+#ifdef EM_BENCH_MEMBLOCK
+	printf("memblock:%s %u %.2f\n", wl_name[w], n, median(b->mb_samples, reps));
+#endif
+	fflush(stdout);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -786,6 +847,9 @@ int main(int argc, char **argv)
 	if (hole_host == MAP_FAILED)
 		die("mmap", "cannot map the hole");
 	memset(hole_host + HOLE_SIZE - HOLE_TOUCH, 0, HOLE_TOUCH);
+#ifdef EM_BENCH_MEMBLOCK
+	mb_setup();
+#endif
 
 	max_reps = b.reps ? b.reps : 31;
 	b.order = calloc(MAX_N, sizeof(*b.order));
@@ -794,7 +858,9 @@ int main(int argc, char **argv)
 	b.alloc_sizes = calloc(b.allocs, sizeof(*b.alloc_sizes));
 	b.alloc_addrs = calloc(b.allocs, sizeof(*b.alloc_addrs));
 	b.samples = calloc(max_reps, sizeof(*b.samples));
-	if (!b.order || !b.res || !b.runs || !b.alloc_sizes || !b.alloc_addrs || !b.samples)
+	b.mb_samples = calloc(max_reps, sizeof(*b.mb_samples));
+	if (!b.order || !b.res || !b.runs || !b.alloc_sizes || !b.alloc_addrs || !b.samples ||
+	    !b.mb_samples)
 		die("set-up", "out of memory");
 
 	if (b.reps)
@@ -812,9 +878,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof(sizes_n) / sizeof(sizes_n[0]); i++) {
 			if (only_n && only_n != sizes_n[i])
 				continue;
-			printf("%s %u %.2f\n", wl_name[w], sizes_n[i],
-			       measure(&b, (enum workload)w, sizes_n[i]));
-			fflush(stdout);
+			measure(&b, (enum workload)w, sizes_n[i]);
 		}
 	}
 	munmap(hole_host, HOLE_SIZE);
@@ -824,5 +888,6 @@ int main(int argc, char **argv)
 	free(b.alloc_sizes);
 	free(b.alloc_addrs);
 	free(b.samples);
+	free(b.mb_samples);
 	return 0;
 }
