@@ -522,7 +522,6 @@ struct em_iter {
 	/* EM_ITER_FREE fast path: see em_iter_next() */
 	const struct em_region *rp_;
 	const struct em_region *rlast_;
-	uint64_t mend_;
 };
 
 /**
@@ -548,10 +547,11 @@ bool em_iter_next_slow(struct em_iter *it);
  * not change during a walk.
  *
  * Inline for the step free walks take most: from one reservation to the
- * next inside the same memory region (which ends at @mend_), when the two
- * lie next to each other in the region storage (@rp_ up to @rlast_). The
- * range is the gap between them. It writes only what it must (the range
- * and @rp_); em_iter_next_slow() catches up on the rest.
+ * next inside the same memory region, when the two lie next to each other
+ * in the region storage (@rp_ up to @rlast_, which the slow step sets no
+ * further than the last reservation starting in the region). The range is
+ * the gap between them. It writes only what it must (the range and @rp_);
+ * em_iter_next_slow() catches up on the rest.
  */
 static inline bool em_iter_next(struct em_iter *it)
 {
@@ -560,7 +560,7 @@ static inline bool em_iter_next(struct em_iter *it)
 	if (r != it->rlast_) {
 		uint64_t start = r->base + r->size, stop = r[1].base;
 
-		if (start < stop && stop <= it->mend_) {
+		if (start < stop) {
 			it->base = start;
 			it->size = stop - start;
 			it->rp_ = r + 1;
@@ -569,6 +569,37 @@ static inline bool em_iter_next(struct em_iter *it)
 	}
 	return em_iter_next_slow(it);
 }
+
+/*
+ * em_iter_next() with @it->rp_ held in *@rp, a local variable of the loop
+ * (see em_for_each_free_range()): the compiler keeps it in a register, so
+ * one step does not wait for the store of the step before it.
+ */
+static inline bool em__iter_next_local(struct em_iter *it, const struct em_region **rp)
+{
+	const struct em_region *r = *rp;
+	bool more;
+
+	if (r != it->rlast_) {
+		uint64_t start = r->base + r->size, stop = r[1].base;
+
+		if (start < stop) {
+			it->base = start;
+			it->size = stop - start;
+			*rp = r + 1;
+			return true;
+		}
+	}
+	it->rp_ = r;
+	more = em_iter_next_slow(it);
+	*rp = it->rp_;
+	return more;
+}
+
+/* A name of its own for each loop macro's local variable (nested loops would shadow). */
+#define EM__CAT2(a, b) a##b
+#define EM__CAT(a, b) EM__CAT2(a, b)
+#define EM__LOCAL(name) EM__CAT(name, __LINE__)
 
 /**
  * em_for_each_mem_range() - loop over memory regions, lowest first,
@@ -589,8 +620,10 @@ static inline bool em_iter_next(struct em_iter *it)
  * EM_HOTPLUG / EM_NOMAP / EM_UNACCEPTED is skipped unless @flags names it.
  * Ranges are byte-exact, not page-rounded.
  */
-#define em_for_each_free_range(it, em, node, flags) \
-	for (em_iter_init(&(it), (em), EM_ITER_FREE, (node), (flags)); em_iter_next(&(it));)
+#define em_for_each_free_range(it, em, node, flags)                                        \
+	for (const struct em_region *EM__LOCAL(em__rp_) =                                  \
+		     (em_iter_init(&(it), (em), EM_ITER_FREE, (node), (flags)), (it).rp_); \
+	     em__iter_next_local(&(it), &EM__LOCAL(em__rp_));)
 /**
  * em_for_each_free_range_rev() - em_for_each_free_range(), highest first.
  */

@@ -107,10 +107,44 @@ static bool next_pfn(struct em_iter *it)
 }
 
 /*
+ * The last of the run @first..@last (@first->base <= @lim) that starts at
+ * or below @lim. Usually the last one or the one before: look back 1, 2,
+ * 4, ... entries, then bisect the last step.
+ */
+static const struct em_region *last_at_or_below(const struct em_region *first,
+						const struct em_region *last, uint64_t lim)
+{
+	const struct em_region *lo = first, *hi = last;
+	size_t back = 1;
+
+	if (last->base <= lim)
+		return last;
+	/* hi->base > lim from here on; lo->base <= lim once found */
+	while ((size_t)(hi - first) > back) {
+		if (hi[-(ptrdiff_t)back].base <= lim) {
+			lo = hi - back;
+			break;
+		}
+		hi -= back;
+		back *= 2;
+	}
+	while (hi - lo > 1) {
+		const struct em_region *mid = lo + (hi - lo) / 2;
+
+		if (mid->base <= lim)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
  * The range about to be yielded ends where reservation ri_ starts, inside
  * memory region @m: arm em_iter_next()'s inline step. It may step from
  * reservation ri_ to the entries stored right after it, as long as they lie
- * in the same chunk, before the ring wraps, and inside the array.
+ * in the same chunk, before the ring wraps, inside the array, and start
+ * inside @m and the walk's window (so the step need not check where @m ends).
  */
 static void arm_fast_path(struct em_iter *it, const struct em_array *res, const struct em_region *m)
 {
@@ -140,8 +174,7 @@ static void arm_fast_path(struct em_iter *it, const struct em_array *res, const 
 		run_end = (next + res->csize < res->cnt ? next + res->csize : res->cnt) - 1;
 	}
 	it->rp_ = r;
-	it->rlast_ = r + (run_end - i);
-	it->mend_ = mend < it->hi_ ? mend : it->hi_;
+	it->rlast_ = last_at_or_below(r, r + (run_end - i), mend < it->hi_ ? mend : it->hi_);
 }
 
 static bool next_free(struct em_iter *it)

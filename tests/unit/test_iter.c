@@ -352,6 +352,42 @@ static void test_free_ranges_many_holes_in_one_region(void **state)
 	assert_reverse(&rev, &w);
 }
 
+/*
+ * Reservations outside memory, between two memory regions, lie in the same
+ * storage run as those inside the first: the free walk's inline step must
+ * stop at the first region's end however many there are (0, 1, 2 and 7
+ * exercise each way its limit is found).
+ */
+static void test_free_ranges_reservations_past_region_end(void **state)
+{
+	(void)state;
+	static const unsigned beyond_counts[] = { 0, 1, 2, 7 };
+
+	for (size_t k = 0; k < sizeof(beyond_counts) / sizeof(beyond_counts[0]); k++) {
+		unsigned beyond = beyond_counts[k];
+		struct earlymem em;
+		struct walk w, rev;
+
+		setup_em(&em, NULL);
+		add(&em, 0x10000, 0x10000, N, 0);   /* [0x10000, 0x20000) */
+		add(&em, 0x100000, 0x10000, N, 0);  /* [0x100000, 0x110000) */
+		reserve(&em, 0x11000, 0x1000, "a"); /* three inside the first */
+		reserve(&em, 0x13000, 0x1000, "a");
+		reserve(&em, 0x15000, 0x1000, "a");
+		for (unsigned i = 0; i < beyond; i++) /* outside memory */
+			reserve(&em, 0x30000 + i * 0x2000, 0x1000, "out");
+		reserve(&em, 0x104000, 0x1000, "b"); /* two inside the second */
+		reserve(&em, 0x108000, 0x1000, "b");
+		walk_free(&w, &em, EM_NODE_ANY, 0);
+		ASSERT_WALK(&w, { 0x10000, 0x1000, 0, N, NULL }, { 0x12000, 0x1000, 0, N, NULL },
+			    { 0x14000, 0x1000, 0, N, NULL }, { 0x16000, 0xa000, 0, N, NULL },
+			    { 0x100000, 0x4000, 0, N, NULL }, { 0x105000, 0x3000, 0, N, NULL },
+			    { 0x109000, 0x7000, 0, N, NULL });
+		walk_free_rev(&rev, &em, EM_NODE_ANY, 0);
+		assert_reverse(&rev, &w);
+	}
+}
+
 static void test_free_ranges_all_reserved(void **state)
 {
 	(void)state;
@@ -661,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_free_ranges_split_at_region_boundaries),
 		cmocka_unit_test(test_free_ranges_reservation_covering_several_regions),
 		cmocka_unit_test(test_free_ranges_many_holes_in_one_region),
+		cmocka_unit_test(test_free_ranges_reservations_past_region_end),
 		cmocka_unit_test(test_free_ranges_all_reserved),
 		cmocka_unit_test(test_mem_ranges_node_filter),
 		cmocka_unit_test(test_free_ranges_node_filter),
