@@ -570,10 +570,11 @@ static inline bool em_iter_next(struct em_iter *it)
 	return em_iter_next_slow(it);
 }
 
-/*
- * em_iter_next() with @it->rp_ held in *@rp, a local variable of the loop
- * (see em_for_each_free_range()): the compiler keeps it in a register, so
- * one step does not wait for the store of the step before it.
+/**
+ * em__iter_next_local() - em_for_each_free_range()'s step; not for direct
+ * use. em_iter_next() with @it->rp_ held in *@rp, a local variable of the
+ * loop, which the compiler keeps in a register: one step does not wait for
+ * the store of the step before it.
  */
 static inline bool em__iter_next_local(struct em_iter *it, const struct em_region **rp)
 {
@@ -618,7 +619,9 @@ static inline bool em__iter_next_local(struct em_iter *it, const struct em_regio
  * em_for_each_free_range() - loop over free ranges (memory minus
  * reservations), lowest first, filtered as in em_iter_init(): memory with
  * EM_HOTPLUG / EM_NOMAP / EM_UNACCEPTED is skipped unless @flags names it.
- * Ranges are byte-exact, not page-rounded.
+ * Ranges are byte-exact, not page-rounded. The loop keeps part of the
+ * walk's state in a variable of its own (in a register): step the walk
+ * only through the loop, not with em_iter_next() inside it.
  */
 #define em_for_each_free_range(it, em, node, flags)                                        \
 	for (const struct em_region *EM__LOCAL(em__rp_) =                                  \
