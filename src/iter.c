@@ -181,23 +181,27 @@ static bool next_free(struct em_iter *it)
 {
 	const struct em_array *mem = &it->em_->memory, *res = &it->em_->reserved;
 
-	while (it->mi_ < mem->cnt) {
+	for (; it->mi_ < mem->cnt; it->mi_++) {
 		const struct em_region *m = em__ra_at(mem, it->mi_);
 		uint64_t start, end;
 
 		if (m->base >= it->hi_)
 			return false;
+		if (!eligible(it, m))
+			continue;
 		start = m->base > it->cursor_ ? m->base : it->cursor_;
 		end = em__end(m) < it->hi_ ? em__end(m) : it->hi_;
-		if (!eligible(it, m) || start >= end) {
-			it->mi_++;
-			continue;
+		/* Past the reservations that end at or below start, and those covering it. */
+		for (; start < end && it->ri_ < res->cnt; it->ri_++) {
+			const struct em_region *r = em__ra_at(res, it->ri_);
+
+			if (r->base > start)
+				break;
+			if (em__end(r) > start)
+				start = em__end(r); /* start is reserved: continue after r */
 		}
-		while (it->ri_ < res->cnt && em__end(em__ra_at(res, it->ri_)) <= start)
-			it->ri_++;
-		if (it->ri_ < res->cnt && em__ra_at(res, it->ri_)->base <= start) {
-			/* start is reserved: continue after that reservation */
-			it->cursor_ = em__end(em__ra_at(res, it->ri_));
+		if (start >= end) { /* the rest of m is reserved */
+			it->cursor_ = start;
 			continue;
 		}
 		if (it->ri_ < res->cnt && em__ra_at(res, it->ri_)->base < end) {
@@ -216,23 +220,27 @@ static bool next_free_rev(struct em_iter *it)
 {
 	const struct em_array *mem = &it->em_->memory, *res = &it->em_->reserved;
 
-	while (it->mi_ > 0) {
+	for (; it->mi_ > 0; it->mi_--) {
 		const struct em_region *m = em__ra_at(mem, it->mi_ - 1);
 		uint64_t start, end;
 
 		if (em__end(m) <= it->lo_)
 			return false;
+		if (!eligible(it, m))
+			continue;
 		start = m->base > it->lo_ ? m->base : it->lo_;
 		end = em__end(m) < it->cursor_ ? em__end(m) : it->cursor_;
-		if (!eligible(it, m) || start >= end) {
-			it->mi_--;
-			continue;
+		/* Past the reservations that start at or above end, and those covering end - 1. */
+		for (; start < end && it->ri_ > 0; it->ri_--) {
+			const struct em_region *r = em__ra_at(res, it->ri_ - 1);
+
+			if (em__end(r) < end)
+				break;
+			if (r->base < end)
+				end = r->base; /* end - 1 is reserved: continue below r */
 		}
-		while (it->ri_ > 0 && em__ra_at(res, it->ri_ - 1)->base >= end)
-			it->ri_--;
-		if (it->ri_ > 0 && em__end(em__ra_at(res, it->ri_ - 1)) >= end) {
-			/* end - 1 is reserved: continue below that reservation */
-			it->cursor_ = em__ra_at(res, it->ri_ - 1)->base;
+		if (start >= end) { /* the rest of m is reserved */
+			it->cursor_ = end;
 			continue;
 		}
 		if (it->ri_ > 0 && em__end(em__ra_at(res, it->ri_ - 1)) > start)
