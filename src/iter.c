@@ -7,7 +7,7 @@
  */
 #include "internal.h"
 
-static bool eligible(const struct em_iter *it, const struct em_region *r)
+static inline bool eligible(const struct em_iter *it, const struct em_region *r)
 {
 	if (r->node < 0 ? !it->none_ : !(it->nodes_ & (1ull << r->node)))
 		return false;
