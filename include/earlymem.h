@@ -572,9 +572,10 @@ static inline bool em_iter_next(struct em_iter *it)
 
 /**
  * em__iter_next_local() - em_for_each_free_range()'s step; not for direct
- * use. em_iter_next() with @it->rp_ held in *@rp, a local variable of the
+ * use. em_iter_next() reading @it->rp_ from *@rp, a local variable of the
  * loop, which the compiler keeps in a register: one step does not wait for
- * the store of the step before it.
+ * the store of the step before it. @it->rp_ is still stored, so a walk
+ * left with break goes on with em_iter_next().
  */
 static inline bool em__iter_next_local(struct em_iter *it, const struct em_region **rp)
 {
@@ -588,19 +589,27 @@ static inline bool em__iter_next_local(struct em_iter *it, const struct em_regio
 			it->base = start;
 			it->size = stop - start;
 			*rp = r + 1;
+			it->rp_ = r + 1; /* only stored: a walk left with break resumes */
 			return true;
 		}
 	}
-	it->rp_ = r;
 	more = em_iter_next_slow(it);
 	*rp = it->rp_;
 	return more;
 }
 
-/* A name of its own for each loop macro's local variable (nested loops would shadow). */
+/*
+ * A name of its own for each loop macro's local variable, so that nested
+ * loops shadow nothing: numbered by __COUNTER__ where the compiler has it
+ * (gcc, clang), else by line.
+ */
 #define EM__CAT2(a, b) a##b
 #define EM__CAT(a, b) EM__CAT2(a, b)
-#define EM__LOCAL(name) EM__CAT(name, __LINE__)
+#ifdef __COUNTER__
+#define EM__UNIQUE(name) EM__CAT(name, __COUNTER__)
+#else
+#define EM__UNIQUE(name) EM__CAT(name, __LINE__)
+#endif
 
 /**
  * em_for_each_mem_range() - loop over memory regions, lowest first,
@@ -619,14 +628,18 @@ static inline bool em__iter_next_local(struct em_iter *it, const struct em_regio
  * em_for_each_free_range() - loop over free ranges (memory minus
  * reservations), lowest first, filtered as in em_iter_init(): memory with
  * EM_HOTPLUG / EM_NOMAP / EM_UNACCEPTED is skipped unless @flags names it.
- * Ranges are byte-exact, not page-rounded. The loop keeps part of the
- * walk's state in a variable of its own (in a register): step the walk
- * only through the loop, not with em_iter_next() inside it.
+ * Ranges are byte-exact, not page-rounded. The loop reads part of the
+ * walk's state from a variable of its own (in a register): inside the
+ * loop, step only through the loop, not with em_iter_next() (after a
+ * break, em_iter_next() goes on where the loop stopped).
  */
-#define em_for_each_free_range(it, em, node, flags)                                        \
-	for (const struct em_region *EM__LOCAL(em__rp_) =                                  \
+#define em_for_each_free_range(it, em, node, flags) \
+	EM__FOR_EACH_FREE((it), (em), (node), (flags), EM__UNIQUE(em__rp_))
+/* @rp: the name of the loop's local cursor, expanded once so both uses agree. */
+#define EM__FOR_EACH_FREE(it, em, node, flags, rp)                                         \
+	for (const struct em_region *rp =                                                  \
 		     (em_iter_init(&(it), (em), EM_ITER_FREE, (node), (flags)), (it).rp_); \
-	     em__iter_next_local(&(it), &EM__LOCAL(em__rp_));)
+	     em__iter_next_local(&(it), &rp);)
 /**
  * em_for_each_free_range_rev() - em_for_each_free_range(), highest first.
  */

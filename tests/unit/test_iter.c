@@ -388,6 +388,52 @@ static void test_free_ranges_reservations_past_region_end(void **state)
 	}
 }
 
+/* A walk left with break goes on with em_iter_next() where it stopped. */
+static void test_free_walk_resumes_after_break(void **state)
+{
+	(void)state;
+	struct earlymem em;
+	struct em_iter it;
+	struct walk w = { .n = 0 };
+
+	setup_em(&em, NULL);
+	add(&em, 0, 0x10000, N, 0);
+	for (uint64_t i = 1; i <= 7; i++)
+		reserve(&em, i * 0x1000, 0x100, "r");
+	em_for_each_free_range(it, &em, EM_NODE_ANY, 0) {
+		record(&w, &it);
+		if (w.n == 3)
+			break;
+	}
+	while (em_iter_next(&it))
+		record(&w, &it);
+	ASSERT_WALK(&w, { 0, 0x1000, 0, N, NULL }, { 0x1100, 0xf00, 0, N, NULL },
+		    { 0x2100, 0xf00, 0, N, NULL }, { 0x3100, 0xf00, 0, N, NULL },
+		    { 0x4100, 0xf00, 0, N, NULL }, { 0x5100, 0xf00, 0, N, NULL },
+		    { 0x6100, 0xf00, 0, N, NULL }, { 0x7100, 0x8f00, 0, N, NULL });
+}
+
+/* Two walks nested on one line (as a caller's macro may expand them) shadow nothing. */
+#define COUNT_PAIRS(em, n)                                          \
+	em_for_each_free_range(outer, (em), EM_NODE_ANY, 0)         \
+		em_for_each_free_range(inner, (em), EM_NODE_ANY, 0) \
+	(n)++
+
+static void test_free_walks_nested_on_one_line(void **state)
+{
+	(void)state;
+	struct earlymem em;
+	struct em_iter outer, inner;
+	unsigned n = 0;
+
+	setup_em(&em, NULL);
+	add(&em, 0, 0x10000, N, 0);
+	reserve(&em, 0x1000, 0x1000, "r");
+	reserve(&em, 0x3000, 0x1000, "r");
+	COUNT_PAIRS(&em, n);
+	assert_int_equal(n, 9); /* three ranges, each against all three */
+}
+
 static void test_free_ranges_all_reserved(void **state)
 {
 	(void)state;
@@ -698,6 +744,8 @@ int main(void)
 		cmocka_unit_test(test_free_ranges_reservation_covering_several_regions),
 		cmocka_unit_test(test_free_ranges_many_holes_in_one_region),
 		cmocka_unit_test(test_free_ranges_reservations_past_region_end),
+		cmocka_unit_test(test_free_walk_resumes_after_break),
+		cmocka_unit_test(test_free_walks_nested_on_one_line),
 		cmocka_unit_test(test_free_ranges_all_reserved),
 		cmocka_unit_test(test_mem_ranges_node_filter),
 		cmocka_unit_test(test_free_ranges_node_filter),
