@@ -637,9 +637,9 @@ static inline bool em__iter_next_local(struct em_iter *it, const struct em_regio
 	EM__FOR_EACH_FREE((it), (em), (node), (flags), EM__UNIQUE(em__rp_))
 /* @rp: the name of the loop's local cursor, expanded once so both uses agree. */
 #define EM__FOR_EACH_FREE(it, em, node, flags, rp)                                         \
-	for (const struct em_region *rp =                                                  \
+	for (const struct em_region *(rp) =                                                \
 		     (em_iter_init(&(it), (em), EM_ITER_FREE, (node), (flags)), (it).rp_); \
-	     em__iter_next_local(&(it), &rp);)
+	     em__iter_next_local(&(it), &(rp));)
 /**
  * em_for_each_free_range_rev() - em_for_each_free_range(), highest first.
  */
