@@ -159,6 +159,12 @@ bool em__intersects(const struct em_array *a, uint64_t base, uint64_t end);
  */
 int em__ensure_room(struct earlymem *em, struct em_array *a, uint64_t final_cnt,
 		    const struct em_span *avoid);
+/*
+ * Moves @a's storage away from @avoid at its size (doubled only if the
+ * reservations of the move itself need it), as em__ensure_room() would.
+ * Failure-atomic.
+ */
+int em__relocate(struct earlymem *em, struct em_array *a, const struct em_span *avoid);
 
 /* Reserve with full attributes: counts, grows, applies. Failure-atomic. */
 int em__reserve(struct earlymem *em, uint64_t base, uint64_t end, int node, const char *label);

@@ -94,16 +94,18 @@ static void commit(struct earlymem *em, struct em_array *a, const struct plan *p
 	}
 }
 
-int em__ensure_room(struct earlymem *em, struct em_array *a, uint64_t final_cnt,
-		    const struct em_span *avoid)
+/*
+ * Moves @a to new storage for @final_cnt regions (the smallest doubling of
+ * its size that holds them: its size if they fit), away from @avoid.
+ */
+static int move_storage(struct earlymem *em, struct em_array *a, uint64_t final_cnt,
+			const struct em_span *avoid)
 {
 	struct em_array *res = &em->reserved;
 	struct em_span spans[2] = { *avoid, { 0, 0 } };
 	struct plan pa, pr = { 0 };
 	int err;
 
-	if (final_cnt <= a->max)
-		return 0;
 	if (!em->resize_allowed || !em->hooks.phys_to_virt)
 		return EM_ENOSPC;
 
@@ -133,6 +135,17 @@ int em__ensure_room(struct earlymem *em, struct em_array *a, uint64_t final_cnt,
 		commit(em, res, &pr);
 	commit(em, a, &pa);
 	return 0;
+}
+
+int em__ensure_room(struct earlymem *em, struct em_array *a, uint64_t final_cnt,
+		    const struct em_span *avoid)
+{
+	return final_cnt <= a->max ? 0 : move_storage(em, a, final_cnt, avoid);
+}
+
+int em__relocate(struct earlymem *em, struct em_array *a, const struct em_span *avoid)
+{
+	return move_storage(em, a, a->cnt, avoid);
 }
 
 int em__reserve(struct earlymem *em, uint64_t base, uint64_t end, int node, const char *label)

@@ -404,7 +404,7 @@ static int settle_storage(struct earlymem *em, const struct em_fw_entry *t, size
 			if (!a->bytes ||
 			    !on_map_reservation(t, n, classify, ctx, self.base, self.end))
 				continue;
-			err = em__ensure_room(em, a, (uint64_t)a->max + 1, &self);
+			err = em__relocate(em, a, &self);
 			moved = true;
 		}
 		if (err || !moved)

@@ -75,10 +75,51 @@ static void test_loader_data_stays_reserved_after_doubling(void **state)
 	sim_fini(&sim);
 }
 
+/*
+ * The same load with just room, outside the running image, for the memory
+ * array as it is: settling must move it at its size, not double it again
+ * (which needs room the map does not have, and failed the whole load).
+ */
+static void test_settle_moves_storage_at_its_size(void **state)
+{
+	static struct earlymem em;
+	static uint8_t work[1 << 16];
+	struct phys_sim sim;
+	uint8_t map[2 * 48];
+	uint32_t max_before;
+	struct em_iter it;
+
+	(void)state;
+	sim_init(&sim, 0, 32 * MiB);
+	setup_em(&em, &sim);
+	add(&em, 16 * MiB, 4 * MiB, EM_NODE_NONE, 0);
+	fill_memory(&em, 2048 * GiB, em.memory.max - em.memory.cnt);
+	em_set_bottom_up(&em, true);
+	em_set_current_limit(&em, 32 * MiB);
+	assert_int_equal(em_allow_resize(&em), 0);
+	max_before = em.memory.max;
+
+	/* Conventional: 6 pages, room for the doubled array (5 pages), not for 9. */
+	desc(map, EM_EFI_CONVENTIONAL, 1 * MiB, 24 * KiB);
+	desc(map + 48, EM_EFI_LOADER_DATA, 16 * MiB, 4 * MiB);
+	assert_int_equal(em_efi_load_map(&em, map, sizeof(map), 48, 1, EM_EFI_DEFAULT, work,
+					 sizeof(work), NULL),
+			 0);
+	assert_check(&em);
+	assert_int_equal(em.memory.max, 2 * max_before); /* doubled once, during the load */
+	assert_int_equal(em.memory.phys, 1 * MiB);	 /* then moved, at that size */
+	em_for_each_reserved_range(it, &em) {
+		if (it.base < 20 * MiB && it.base + it.size > 16 * MiB)
+			assert_string_equal(it.label, "efi-loader");
+	}
+	sim_fini(&sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loader_data_stays_reserved_after_doubling),
+		cmocka_unit_test(test_settle_moves_storage_at_its_size),
 	};
 
 	return cmocka_run_group_tests_name("test_fw_doubling", tests, NULL, NULL);
