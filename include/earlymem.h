@@ -572,10 +572,10 @@ static inline bool em_iter_next(struct em_iter *it)
 
 /**
  * em__iter_next_local() - em_for_each_free_range()'s step; not for direct
- * use. em_iter_next() reading @it->rp_ from *@rp, a local variable of the
- * loop, which the compiler keeps in a register: one step does not wait for
- * the store of the step before it. @it->rp_ is still stored, so a walk
- * left with break goes on with em_iter_next().
+ * use. em_iter_next() with @it->rp_ held in *@rp, a local variable of the
+ * loop, which the compiler keeps in a register: one step neither waits for
+ * nor makes a store of the cursor (the loop stores it when it is left with
+ * break, and this step before the slow one).
  */
 static inline bool em__iter_next_local(struct em_iter *it, const struct em_region **rp)
 {
@@ -589,10 +589,10 @@ static inline bool em__iter_next_local(struct em_iter *it, const struct em_regio
 			it->base = start;
 			it->size = stop - start;
 			*rp = r + 1;
-			it->rp_ = r + 1; /* only stored: a walk left with break resumes */
 			return true;
 		}
 	}
+	it->rp_ = r;
 	more = em_iter_next_slow(it);
 	*rp = it->rp_;
 	return more;
@@ -628,18 +628,49 @@ static inline bool em__iter_next_local(struct em_iter *it, const struct em_regio
  * em_for_each_free_range() - loop over free ranges (memory minus
  * reservations), lowest first, filtered as in em_iter_init(): memory with
  * EM_HOTPLUG / EM_NOMAP / EM_UNACCEPTED is skipped unless @flags names it.
- * Ranges are byte-exact, not page-rounded. The loop reads part of the
- * walk's state from a variable of its own (in a register): inside the
- * loop, step only through the loop, not with em_iter_next() (after a
- * break, em_iter_next() goes on where the loop stopped).
+ * Ranges are byte-exact, not page-rounded. The loop keeps its cursor in
+ * a variable of its own (in a register): inside the loop, step only
+ * through the loop, not with em_iter_next(), and a copy of @it taken
+ * there does not know where the loop is. After a break, em_iter_next()
+ * goes on where the loop stopped.
  */
 #define em_for_each_free_range(it, em, node, flags) \
-	EM__FOR_EACH_FREE((it), (em), (node), (flags), EM__UNIQUE(em__rp_))
-/* @rp: the name of the loop's local cursor, expanded once so both uses agree. */
-#define EM__FOR_EACH_FREE(it, em, node, flags, rp)                                         \
-	for (const struct em_region *(rp) =                                                \
-		     (em_iter_init(&(it), (em), EM_ITER_FREE, (node), (flags)), (it).rp_); \
-	     em__iter_next_local(&(it), &(rp));)
+	EM__FOR_EACH_FREE((it), (em), (node), (flags), EM__UNIQUE(em__walk_))
+/**
+ * struct em__walk - em_for_each_free_range()'s own state; not for direct
+ * use. @rp: the cursor (see em__iter_next_local()); @in_body: set while
+ * the loop body runs, so still set if the body was left with break.
+ */
+struct em__walk {
+	const struct em_region *rp;
+	int in_body;
+};
+
+/**
+ * em__free_walk_start() - em_for_each_free_range()'s start; not for direct
+ * use. em_iter_init() for a free walk, and the loop's state.
+ */
+static inline struct em__walk em__free_walk_start(struct em_iter *it, const struct earlymem *em,
+						  int node, uint32_t flags)
+{
+	struct em__walk w = { NULL, 0 };
+
+	em_iter_init(it, em, EM_ITER_FREE, node, flags);
+	w.rp = it->rp_;
+	return w;
+}
+
+/*
+ * @w: the name of the loop's state, expanded once so all uses agree. The
+ * inner loop runs the body once; only a break leaves it with in_body still
+ * set, and then the outer loop stores the cursor for em_iter_next() and
+ * ends. The compiler folds the flag away on the normal path.
+ */
+#define EM__FOR_EACH_FREE(it, em, node, flags, w)                                         \
+	for (struct em__walk w = /* NOLINT(bugprone-macro-parentheses): a name */         \
+	     em__free_walk_start(&(it), (em), (node), (flags));                           \
+	     (w).in_body ? ((it).rp_ = (w).rp, 0) : em__iter_next_local(&(it), &(w).rp);) \
+		for ((w).in_body = 1; (w).in_body; (w).in_body = 0)
 /**
  * em_for_each_free_range_rev() - em_for_each_free_range(), highest first.
  */

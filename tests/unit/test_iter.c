@@ -413,6 +413,29 @@ static void test_free_walk_resumes_after_break(void **state)
 		    { 0x6100, 0xf00, 0, N, NULL }, { 0x7100, 0x8f00, 0, N, NULL });
 }
 
+/* continue in a free walk goes on to the next range, as in any loop. */
+static void test_free_walk_continue_steps_on(void **state)
+{
+	(void)state;
+	struct earlymem em;
+	struct em_iter it;
+	struct walk w = { .n = 0 };
+	unsigned seen = 0;
+
+	setup_em(&em, NULL);
+	add(&em, 0, 0x10000, N, 0);
+	for (uint64_t i = 1; i <= 7; i++)
+		reserve(&em, i * 0x1000, 0x100, "r");
+	em_for_each_free_range(it, &em, EM_NODE_ANY, 0) {
+		if (seen++ % 2)
+			continue;
+		record(&w, &it);
+	}
+	assert_int_equal(seen, 8);
+	ASSERT_WALK(&w, { 0, 0x1000, 0, N, NULL }, { 0x2100, 0xf00, 0, N, NULL },
+		    { 0x4100, 0xf00, 0, N, NULL }, { 0x6100, 0xf00, 0, N, NULL });
+}
+
 /* Two walks nested on one line (as a caller's macro may expand them) shadow nothing. */
 #define COUNT_PAIRS(em, n)                                          \
 	em_for_each_free_range(outer, (em), EM_NODE_ANY, 0)         \
@@ -745,6 +768,7 @@ int main(void)
 		cmocka_unit_test(test_free_ranges_many_holes_in_one_region),
 		cmocka_unit_test(test_free_ranges_reservations_past_region_end),
 		cmocka_unit_test(test_free_walk_resumes_after_break),
+		cmocka_unit_test(test_free_walk_continue_steps_on),
 		cmocka_unit_test(test_free_walks_nested_on_one_line),
 		cmocka_unit_test(test_free_ranges_all_reserved),
 		cmocka_unit_test(test_mem_ranges_node_filter),
