@@ -115,11 +115,37 @@ static void test_settle_moves_storage_at_its_size(void **state)
 	sim_fini(&sim);
 }
 
+/* No room outside the running image even at its size: the load fails, changing nothing. */
+static void test_settle_without_room_rolls_back(void **state)
+{
+	static struct earlymem em;
+	static uint8_t work[1 << 16];
+	struct phys_sim sim;
+	uint8_t map[2 * 48];
+
+	(void)state;
+	sim_init(&sim, 0, 32 * MiB);
+	setup_em(&em, &sim);
+	add(&em, 16 * MiB, 4 * MiB, EM_NODE_NONE, 0);
+	fill_memory(&em, 2048 * GiB, em.memory.max - em.memory.cnt);
+	em_set_bottom_up(&em, true);
+	em_set_current_limit(&em, 32 * MiB);
+	assert_int_equal(em_allow_resize(&em), 0);
+
+	desc(map, EM_EFI_CONVENTIONAL, 1 * MiB, 16 * KiB); /* 4 pages: the array needs 5 */
+	desc(map + 48, EM_EFI_LOADER_DATA, 16 * MiB, 4 * MiB);
+	EXPECT_FAIL(&em, EM_ENOMEM,
+		    em_efi_load_map(&em, map, sizeof(map), 48, 1, EM_EFI_DEFAULT, work,
+				    sizeof(work), NULL));
+	sim_fini(&sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loader_data_stays_reserved_after_doubling),
 		cmocka_unit_test(test_settle_moves_storage_at_its_size),
+		cmocka_unit_test(test_settle_without_room_rolls_back),
 	};
 
 	return cmocka_run_group_tests_name("test_fw_doubling", tests, NULL, NULL);
