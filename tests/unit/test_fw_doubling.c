@@ -30,30 +30,47 @@ static void desc(uint8_t *d, uint32_t type, uint64_t base, uint64_t bytes)
 	put64(d + 24, bytes / 4096);
 }
 
+/*
+ * The kernel has registered [16 MiB, 20 MiB) of a 32 MiB machine, and the
+ * memory array is full; allocation bottom-up below 32 MiB, resizing allowed.
+ */
+static void setup_kernel_memory(struct earlymem *em, struct phys_sim *sim)
+{
+	sim_init(sim, 0, 32 * MiB);
+	setup_em(em, sim);
+	add(em, 16 * MiB, 4 * MiB, EM_NODE_NONE, 0);
+	fill_memory(em, 2048 * GiB, em->memory.max - em->memory.cnt);
+	em_set_bottom_up(em, true);
+	em_set_current_limit(em, 32 * MiB);
+	assert_int_equal(em_allow_resize(em), 0);
+}
+
+/*
+ * Loads the map: Conventional [1 MiB, 1 MiB + @conventional), the running
+ * image in Loader Data [16 MiB, 20 MiB).
+ */
+static int load_map(struct earlymem *em, uint64_t conventional)
+{
+	static uint8_t work[1 << 16];
+	uint8_t map[2 * 48];
+
+	desc(map, EM_EFI_CONVENTIONAL, 1 * MiB, conventional);
+	desc(map + 48, EM_EFI_LOADER_DATA, 16 * MiB, 4 * MiB);
+	return em_efi_load_map(em, map, sizeof(map), 48, 1, EM_EFI_DEFAULT, work, sizeof(work),
+			       NULL);
+}
+
 static void test_loader_data_stays_reserved_after_doubling(void **state)
 {
 	static struct earlymem em;
-	static uint8_t work[1 << 16];
 	struct phys_sim sim;
-	uint8_t map[2 * 48];
 	uint64_t addr;
 
 	(void)state;
-	sim_init(&sim, 0, 32 * MiB);
-	setup_em(&em, &sim);
-	/* The kernel already registered [16 MiB, 20 MiB), and the memory array is full. */
-	add(&em, 16 * MiB, 4 * MiB, EM_NODE_NONE, 0);
-	fill_memory(&em, 2048 * GiB, em.memory.max - em.memory.cnt);
-	em_set_bottom_up(&em, true);
-	em_set_current_limit(&em, 32 * MiB);
-	assert_int_equal(em_allow_resize(&em), 0);
+	setup_kernel_memory(&em, &sim);
 
-	/* The map: Conventional [1 MiB, 15 MiB), the running image in Loader Data. */
-	desc(map, EM_EFI_CONVENTIONAL, 1 * MiB, 14 * MiB);
-	desc(map + 48, EM_EFI_LOADER_DATA, 16 * MiB, 4 * MiB);
-	assert_int_equal(em_efi_load_map(&em, map, sizeof(map), 48, 1, EM_EFI_DEFAULT, work,
-					 sizeof(work), NULL),
-			 0);
+	/* Conventional [1 MiB, 15 MiB), the running image in Loader Data. */
+	assert_int_equal(load_map(&em, 14 * MiB), 0);
 	assert_check(&em);
 
 	/* efi.h: Loader Data is reserved as "efi-loader"; e820.h: arrays that
@@ -83,28 +100,16 @@ static void test_loader_data_stays_reserved_after_doubling(void **state)
 static void test_settle_moves_storage_at_its_size(void **state)
 {
 	static struct earlymem em;
-	static uint8_t work[1 << 16];
 	struct phys_sim sim;
-	uint8_t map[2 * 48];
 	uint32_t max_before;
 	struct em_iter it;
 
 	(void)state;
-	sim_init(&sim, 0, 32 * MiB);
-	setup_em(&em, &sim);
-	add(&em, 16 * MiB, 4 * MiB, EM_NODE_NONE, 0);
-	fill_memory(&em, 2048 * GiB, em.memory.max - em.memory.cnt);
-	em_set_bottom_up(&em, true);
-	em_set_current_limit(&em, 32 * MiB);
-	assert_int_equal(em_allow_resize(&em), 0);
+	setup_kernel_memory(&em, &sim);
 	max_before = em.memory.max;
 
 	/* Conventional: 6 pages, room for the doubled array (5 pages), not for 9. */
-	desc(map, EM_EFI_CONVENTIONAL, 1 * MiB, 24 * KiB);
-	desc(map + 48, EM_EFI_LOADER_DATA, 16 * MiB, 4 * MiB);
-	assert_int_equal(em_efi_load_map(&em, map, sizeof(map), 48, 1, EM_EFI_DEFAULT, work,
-					 sizeof(work), NULL),
-			 0);
+	assert_int_equal(load_map(&em, 24 * KiB), 0);
 	assert_check(&em);
 	assert_int_equal(em.memory.max, 2 * max_before); /* doubled once, during the load */
 	assert_int_equal(em.memory.phys, 1 * MiB);	 /* then moved, at that size */
@@ -119,24 +124,13 @@ static void test_settle_moves_storage_at_its_size(void **state)
 static void test_settle_without_room_rolls_back(void **state)
 {
 	static struct earlymem em;
-	static uint8_t work[1 << 16];
 	struct phys_sim sim;
-	uint8_t map[2 * 48];
 
 	(void)state;
-	sim_init(&sim, 0, 32 * MiB);
-	setup_em(&em, &sim);
-	add(&em, 16 * MiB, 4 * MiB, EM_NODE_NONE, 0);
-	fill_memory(&em, 2048 * GiB, em.memory.max - em.memory.cnt);
-	em_set_bottom_up(&em, true);
-	em_set_current_limit(&em, 32 * MiB);
-	assert_int_equal(em_allow_resize(&em), 0);
+	setup_kernel_memory(&em, &sim);
 
-	desc(map, EM_EFI_CONVENTIONAL, 1 * MiB, 16 * KiB); /* 4 pages: the array needs 5 */
-	desc(map + 48, EM_EFI_LOADER_DATA, 16 * MiB, 4 * MiB);
-	EXPECT_FAIL(&em, EM_ENOMEM,
-		    em_efi_load_map(&em, map, sizeof(map), 48, 1, EM_EFI_DEFAULT, work,
-				    sizeof(work), NULL));
+	/* Conventional: 4 pages, and the array needs 5. */
+	EXPECT_FAIL(&em, EM_ENOMEM, load_map(&em, 16 * KiB));
 	sim_fini(&sim);
 }
 
