@@ -5,7 +5,9 @@
  * the allocator takes from its own free memory: page-aligned, below the
  * current limit, never on the range being operated on, reserved as
  * EM_LABEL_SELF. The previous doubled storage is freed; the static storage
- * inside the instance is simply left behind.
+ * inside the instance is simply left behind. The loaders use the same move
+ * at an array's size (em__relocate()) to take storage off a range a
+ * firmware map reserves.
  *
  * Everything that can fail (finding storage, translating it) happens before
  * anything changes, so a failed doubling leaves the instance as it was.
