@@ -543,34 +543,6 @@ void em_iter_init(struct em_iter *it, const struct earlymem *em, enum em_iter_ki
 bool em_iter_next_slow(struct em_iter *it);
 
 /**
- * em_iter_next() - advance; false when the walk is over. The arrays must
- * not change during a walk.
- *
- * Inline for the step free walks take most: from one reservation to the
- * next inside the same memory region, when the two lie next to each other
- * in the region storage (@rp_ up to @rlast_, which the slow step sets no
- * further than the last reservation starting in the region). The range is
- * the gap between them. It writes only what it must (the range and @rp_);
- * em_iter_next_slow() catches up on the rest.
- */
-static inline bool em_iter_next(struct em_iter *it)
-{
-	const struct em_region *r = it->rp_;
-
-	if (r != it->rlast_) {
-		uint64_t start = r->base + r->size, stop = r[1].base;
-
-		if (start < stop) {
-			it->base = start;
-			it->size = stop - start;
-			it->rp_ = r + 1;
-			return true;
-		}
-	}
-	return em_iter_next_slow(it);
-}
-
-/**
  * em__iter_next_local() - em_for_each_free_range()'s step; not for direct
  * use. em_iter_next() with @it->rp_ held in *@rp, a local variable of the
  * loop, which the compiler keeps in a register: one step neither waits for
@@ -595,6 +567,26 @@ static inline bool em__iter_next_local(struct em_iter *it, const struct em_regio
 	it->rp_ = r;
 	more = em_iter_next_slow(it);
 	*rp = it->rp_;
+	return more;
+}
+
+/**
+ * em_iter_next() - advance; false when the walk is over. The arrays must
+ * not change during a walk.
+ *
+ * Inline for the step free walks take most: from one reservation to the
+ * next inside the same memory region, when the two lie next to each other
+ * in the region storage (@rp_ up to @rlast_, which the slow step sets no
+ * further than the last reservation starting in the region). The range is
+ * the gap between them. It writes only what it must (the range and @rp_);
+ * em_iter_next_slow() catches up on the rest.
+ */
+static inline bool em_iter_next(struct em_iter *it)
+{
+	const struct em_region *rp = it->rp_;
+	bool more = em__iter_next_local(it, &rp);
+
+	it->rp_ = rp;
 	return more;
 }
 
