@@ -100,7 +100,8 @@ static void slots_up(struct em_region *src, uint32_t n)
  * Moves entries [from, to) one place down: entry j becomes entry j - 1.
  * Done in runs of slots that do not wrap, so the inner loop is plain copies.
  */
-static void move_down(const struct chunk *k, uint32_t from, uint32_t to)
+static __attribute__((noinline)) void move_down_runs(const struct chunk *k, uint32_t from,
+						     uint32_t to)
 {
 	struct em_region *slot = k->slot;
 
@@ -119,7 +120,8 @@ static void move_down(const struct chunk *k, uint32_t from, uint32_t to)
 }
 
 /* Moves entries [from, to) one place up: entry j becomes entry j + 1. In runs, top down. */
-static void move_up(const struct chunk *k, uint32_t from, uint32_t to)
+static __attribute__((noinline)) void move_up_runs(const struct chunk *k, uint32_t from,
+						   uint32_t to)
 {
 	struct em_region *slot = k->slot;
 
@@ -137,6 +139,34 @@ static void move_up(const struct chunk *k, uint32_t from, uint32_t to)
 	}
 }
 
+/*
+ * The same two moves, inline for the common case: the entries and their
+ * new places are one run of slots (the ring does not wrap between them),
+ * so the move is one copy. Calls and loops around it cost a small array
+ * as much as the copy itself.
+ */
+static inline __attribute__((always_inline)) void move_down(const struct chunk *k, uint32_t from,
+							    uint32_t to)
+{
+	uint32_t s = (uint32_t)(entry(k, from) - k->slot);
+
+	if (s > 0 && s + (to - from) <= k->size)
+		slots_down(k->slot + s, to - from);
+	else
+		move_down_runs(k, from, to);
+}
+
+static inline __attribute__((always_inline)) void move_up(const struct chunk *k, uint32_t from,
+							  uint32_t to)
+{
+	uint32_t d = (uint32_t)(entry(k, to) - k->slot); /* the new place of entry to - 1 */
+
+	if (d >= to - from)
+		slots_up(k->slot + d - (to - from), to - from);
+	else
+		move_up_runs(k, from, to);
+}
+
 /* The ring starts one slot earlier (a free slot when the chunk is not full). */
 static void head_back(const struct chunk *k)
 {
@@ -149,7 +179,8 @@ static void head_forward(const struct chunk *k)
 }
 
 /* Inserts @r as entry @j of a chunk holding @n < size entries. */
-static void chunk_insert(const struct chunk *k, uint32_t n, uint32_t j, const struct em_region *r)
+static inline __attribute__((always_inline)) void
+chunk_insert(const struct chunk *k, uint32_t n, uint32_t j, const struct em_region *r)
 {
 	if (j < n - j) {
 		head_back(k);
@@ -161,7 +192,8 @@ static void chunk_insert(const struct chunk *k, uint32_t n, uint32_t j, const st
 }
 
 /* Deletes entry @j of a chunk holding @n entries. */
-static void chunk_delete(const struct chunk *k, uint32_t n, uint32_t j)
+static inline __attribute__((always_inline)) void chunk_delete(const struct chunk *k, uint32_t n,
+							       uint32_t j)
 {
 	if (j < n - 1 - j) {
 		move_up(k, 0, j);
@@ -180,97 +212,142 @@ static void chunk_delete(const struct chunk *k, uint32_t n, uint32_t j)
  * move, with no masking on the chain of dependent loads. A ring that wraps
  * holds its entries in two runs of slots; one compare picks the run.
  */
-static uint32_t chunk_search(const struct chunk *k, uint32_t n, uint64_t addr)
+static inline __attribute__((always_inline)) const struct em_region *
+chunk_search(const struct chunk *k, uint32_t n, uint64_t addr)
 {
 	uint32_t head = *k->head, first_run = k->size - head;
 	bool wraps = n > first_run;
 	bool second = wraps && k->slot[0].base <= addr; /* in the run from slot 0 */
-	const struct em_region *run = second ? k->slot : k->slot + head, *p = run;
-	uint32_t skip = second ? first_run : 0;
+	const struct em_region *p = second ? k->slot : k->slot + head;
 
 	n = !wraps ? n : second ? n - first_run : first_run;
 	for (; n > 1; n -= n / 2) {
 		if (p[n / 2].base <= addr)
 			p += n / 2;
 	}
-	return skip + (uint32_t)(p - run);
+	return p;
+}
+
+/*
+ * The index em__ra_find() returns, found among the first @n entries of
+ * chunk @c, given that the chunk's first entry starts at or below @addr.
+ */
+static inline __attribute__((always_inline)) uint32_t
+find_in_chunk(const struct em_array *a, uint32_t c, uint32_t n, uint64_t addr)
+{
+	const struct chunk k = chunk_of(a, c);
+	const struct em_region *hit = chunk_search(&k, n, addr);
+
+	/* That entry, or the next one when it ends at or below addr (maybe the next chunk's first). */
+	return (c << a->shift) + (((uint32_t)(hit - k.slot) - *k.head) & (k.size - 1)) +
+	       (em__end(hit) <= addr);
+}
+
+/*
+ * em__ra_find() over more than one chunk: first the last chunk whose first
+ * entry starts at or below @addr (chunk 0's does; every chunk but the last
+ * in use is full). Each step is a conditional move: the CPU overlaps it
+ * with the work around it better than it recovers from a mispredicted
+ * branch. A function of its own so that one ring, the static storage, does
+ * not pay for its registers.
+ */
+static __attribute__((noinline)) uint32_t find_chunked(const struct em_array *a, uint64_t addr)
+{
+	uint32_t used = (a->cnt + a->csize - 1) >> a->shift, c = 0;
+
+	for (uint32_t m = used; m > 1; m -= m / 2) {
+		const struct chunk mid = chunk_of(a, c + m / 2);
+
+		if (mid.slot[*mid.head].base <= addr)
+			c += m / 2;
+	}
+	return find_in_chunk(a, c, c + 1 < used ? a->csize : a->cnt - (c << a->shift), addr);
 }
 
 uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 {
-	uint32_t used = (a->cnt + a->csize - 1) >> a->shift, lo = 0, n, c, j;
-	struct chunk k;
+	uint32_t cnt = a->cnt;
+	const struct em_region *last;
 
-	if (used == 0 || em__end(em__ra_at(a, 0)) > addr)
-		return 0;
-	if (em__end(em__ra_at(a, a->cnt - 1)) <= addr)
-		return a->cnt; /* both ends are common: walks and allocations start there */
-	/*
-	 * The last chunk whose first entry starts at or below addr, then its
-	 * last such entry: the answer is that entry, or the next one when it
-	 * ends at or below addr (the next chunk's first, possibly: the index
-	 * arithmetic covers that). The searches keep the answer in
-	 * [lo, lo + n), knowing it holds for lo; gcc makes each step a
-	 * conditional move, and the CPU overlaps the steps of one search with
-	 * the work around it better than it recovers from a mispredicted branch.
-	 */
-	for (n = used; n > 1; n -= n / 2) {
-		const struct chunk mid = chunk_of(a, lo + n / 2);
-
-		if (mid.slot[*mid.head].base <= addr)
-			lo += n / 2;
-	}
-	c = lo;
-	k = chunk_of(a, c);
-	j = chunk_search(&k, c + 1 < used ? a->csize : a->cnt - (c << a->shift), addr);
-	return (c << a->shift) + j + (em__end(entry(&k, j)) <= addr);
+	if (cnt == 0 || em__end(em__ra_at(a, 0)) > addr)
+		return 0; /* common: walks and bottom-up allocations start there */
+	last = em__ra_at(a, cnt - 1);
+	if (last->base <= addr) /* common: top-down allocations start there */
+		return cnt - (em__end(last) > addr);
+	if (cnt > a->csize)
+		return find_chunked(a, addr);
+	return find_in_chunk(a, 0, cnt, addr);
 }
 
-void em__ra_insert(struct em_array *a, uint32_t i, const struct em_region *r)
+/* em__ra_insert() when entry @i lies in a full chunk, or past the first chunk. */
+static __attribute__((noinline)) void insert_chunked(struct em_array *a, uint32_t i,
+						     const struct em_region *r)
 {
 	uint32_t c = i >> a->shift, last = a->cnt >> a->shift;
 	struct chunk k = chunk_of(a, c);
 	struct em_region carry;
 
-	EM_BUG_ON(a->cnt >= a->max + 2 || i > a->cnt);
 	if (c == last) {
 		chunk_insert(&k, a->cnt - (c << a->shift), i - (c << a->shift), r);
-	} else {
-		/* Chunk c is full: its last entry goes on to the next chunk. */
-		carry = *entry(&k, k.size - 1);
-		chunk_insert(&k, k.size - 1, i - (c << a->shift), r);
-		while (++c <= last) {
-			struct em_region *first;
+		return;
+	}
+	/* Chunk c is full: its last entry goes on to the next chunk. */
+	carry = *entry(&k, k.size - 1);
+	chunk_insert(&k, k.size - 1, i - (c << a->shift), r);
+	while (++c <= last) {
+		struct em_region *first;
 
-			k = chunk_of(a, c);
-			/*
-			 * The slot before the head holds the last entry of a
-			 * full chunk (it moves on), or is free in the last one.
-			 */
-			head_back(&k);
-			first = entry(&k, 0);
-			if (c < last) {
-				struct em_region out = *first;
+		k = chunk_of(a, c);
+		/*
+		 * The slot before the head holds the last entry of a full
+		 * chunk (it moves on), or is free in the last one.
+		 */
+		head_back(&k);
+		first = entry(&k, 0);
+		if (c < last) {
+			struct em_region out = *first;
 
-				*first = carry;
-				carry = out;
-			} else {
-				*first = carry;
-			}
+			*first = carry;
+			carry = out;
+		} else {
+			*first = carry;
 		}
 	}
+}
+
+/*
+ * Small arrays (the static storage always) keep every entry in chunk 0, one
+ * ring: inserts and deletes there take the ring's path straight, without
+ * the chunk arithmetic, which costs them as much as the move itself.
+ */
+void em__ra_insert(struct em_array *a, uint32_t i, const struct em_region *r)
+{
+	const struct chunk ring = chunk_of(a, 0);
+
+	EM_BUG_ON(a->cnt >= a->max + 2 || i > a->cnt);
+	if (a->cnt < a->csize)
+		chunk_insert(&ring, a->cnt, i, r);
+	else
+		insert_chunked(a, i, r);
 	a->cnt++;
 	a->total_size += r->size;
 }
 
-/* Deletes entry @i, the chunks after it each passing their first entry back. */
-static void delete_one(struct em_array *a, uint32_t i)
+/*
+ * Deletes entry @i of an array beyond one ring: from its chunk, then each
+ * later chunk passes its first entry back to the end of the one before.
+ */
+static __attribute__((noinline)) void delete_chunked(struct em_array *a, uint32_t i)
 {
-	uint32_t c = i >> a->shift, last = (a->cnt - 1) >> a->shift;
+	uint32_t c = i >> a->shift, last = (a->cnt - 1) >> a->shift, j = i - (c << a->shift);
 	struct chunk k = chunk_of(a, c);
-	uint32_t n = c == last ? a->cnt - (c << a->shift) : k.size;
 
-	chunk_delete(&k, n, i - (c << a->shift));
+	a->total_size -= entry(&k, j)->size;
+	if (c == last) {
+		chunk_delete(&k, a->cnt - (c << a->shift), j);
+		return;
+	}
+	chunk_delete(&k, k.size, j);
 	while (++c <= last) {
 		struct chunk next = chunk_of(a, c);
 
@@ -278,24 +355,27 @@ static void delete_one(struct em_array *a, uint32_t i)
 		head_forward(&next);
 		k = next;
 	}
+}
+
+/* Deletes entry @i; one ring straight (see em__ra_insert()). */
+static inline __attribute__((always_inline)) void delete_one(struct em_array *a, uint32_t i)
+{
+	if (a->cnt <= a->csize) {
+		const struct chunk ring = chunk_of(a, 0);
+
+		a->total_size -= entry(&ring, i)->size;
+		chunk_delete(&ring, a->cnt, i);
+	} else {
+		delete_chunked(a, i);
+	}
 	a->cnt--;
 }
 
-void em__ra_delete(struct em_array *a, uint32_t i, uint32_t n)
+/* Deletes @n > 1 entries from @i: one at a time, or closing the gap in one pass. */
+static __attribute__((noinline)) void delete_many(struct em_array *a, uint32_t i, uint32_t n)
 {
-	uint32_t chunks_after;
+	uint32_t chunks_after = ((a->cnt - 1) >> a->shift) - (i >> a->shift);
 
-	EM_BUG_ON(i + n > a->cnt || n > a->cnt);
-	if (n == 1) { /* the common case, straight */
-		a->total_size -= em__ra_at(a, i)->size;
-		delete_one(a, i);
-		return;
-	}
-	if (n == 0)
-		return;
-	for (uint32_t k = i; k < i + n; k++)
-		a->total_size -= em__ra_at(a, k)->size;
-	chunks_after = ((a->cnt - 1) >> a->shift) - (i >> a->shift);
 	/*
 	 * One at a time moves about csize / 4 entries and one per later chunk,
 	 * each; closing the gap by copying every later entry n places down
@@ -306,9 +386,20 @@ void em__ra_delete(struct em_array *a, uint32_t i, uint32_t n)
 			delete_one(a, i);
 		return;
 	}
+	for (uint32_t k = i; k < i + n; k++)
+		a->total_size -= em__ra_at(a, k)->size;
 	for (uint32_t k = i; k + n < a->cnt; k++)
 		*em__ra_at(a, k) = *em__ra_at(a, k + n);
 	a->cnt -= n;
+}
+
+void em__ra_delete(struct em_array *a, uint32_t i, uint32_t n)
+{
+	EM_BUG_ON(i + n > a->cnt || n > a->cnt);
+	if (n == 1) /* the common case, straight */
+		delete_one(a, i);
+	else if (n > 1)
+		delete_many(a, i, n);
 }
 
 void em__ra_split(struct em_array *a, uint32_t i, uint64_t at)
