@@ -544,17 +544,19 @@ bool em_iter_next_slow(struct em_iter *it);
 
 /**
  * em__iter_next_local() - em_for_each_free_range()'s step; not for direct
- * use. em_iter_next() with @it->rp_ held in *@rp, a local variable of the
- * loop, which the compiler keeps in a register: one step neither waits for
- * nor makes a store of the cursor (the loop stores it when it is left with
- * break, and this step before the slow one).
+ * use. em_iter_next() with @it->rp_ and @it->rlast_ held in *@rp and
+ * *@rlast, local variables of the loop, which the compiler keeps in
+ * registers: one step neither waits for nor makes a store of the cursor,
+ * nor loads its bound (the loop stores the cursor when it is left with
+ * break, and this step before the slow one, after which it reloads both).
  */
-static inline bool em__iter_next_local(struct em_iter *it, const struct em_region **rp)
+static inline bool em__iter_next_local(struct em_iter *it, const struct em_region **rp,
+				       const struct em_region **rlast)
 {
 	const struct em_region *r = *rp;
 	bool more;
 
-	if (r != it->rlast_) {
+	if (r != *rlast) {
 		uint64_t start = r->base + r->size, stop = r[1].base;
 
 		if (start < stop) {
@@ -567,6 +569,7 @@ static inline bool em__iter_next_local(struct em_iter *it, const struct em_regio
 	it->rp_ = r;
 	more = em_iter_next_slow(it);
 	*rp = it->rp_;
+	*rlast = it->rlast_;
 	return more;
 }
 
@@ -583,8 +586,8 @@ static inline bool em__iter_next_local(struct em_iter *it, const struct em_regio
  */
 static inline bool em_iter_next(struct em_iter *it)
 {
-	const struct em_region *rp = it->rp_;
-	bool more = em__iter_next_local(it, &rp);
+	const struct em_region *rp = it->rp_, *rlast = it->rlast_;
+	bool more = em__iter_next_local(it, &rp, &rlast);
 
 	it->rp_ = rp;
 	return more;
@@ -630,11 +633,13 @@ static inline bool em_iter_next(struct em_iter *it)
 	EM__FOR_EACH_FREE((it), (em), (node), (flags), EM__UNIQUE(em__walk_))
 /**
  * struct em__walk - em_for_each_free_range()'s own state; not for direct
- * use. @rp: the cursor (see em__iter_next_local()); @in_body: set while
- * the loop body runs, so still set if the body was left with break.
+ * use. @rp, @rlast: the cursor and its bound (see em__iter_next_local());
+ * @in_body: set while the loop body runs, so still set if the body was
+ * left with break.
  */
 struct em__walk {
 	const struct em_region *rp;
+	const struct em_region *rlast;
 	int in_body;
 };
 
@@ -645,10 +650,11 @@ struct em__walk {
 static inline struct em__walk em__free_walk_start(struct em_iter *it, const struct earlymem *em,
 						  int node, uint32_t flags)
 {
-	struct em__walk w = { NULL, 0 };
+	struct em__walk w = { NULL, NULL, 0 };
 
 	em_iter_init(it, em, EM_ITER_FREE, node, flags);
 	w.rp = it->rp_;
+	w.rlast = it->rlast_;
 	return w;
 }
 
@@ -658,10 +664,11 @@ static inline struct em__walk em__free_walk_start(struct em_iter *it, const stru
  * set, and then the outer loop stores the cursor for em_iter_next() and
  * ends. The compiler folds the flag away on the normal path.
  */
-#define EM__FOR_EACH_FREE(it, em, node, flags, w)                                         \
-	for (struct em__walk w = /* NOLINT(bugprone-macro-parentheses): a name */         \
-	     em__free_walk_start(&(it), (em), (node), (flags));                           \
-	     (w).in_body ? ((it).rp_ = (w).rp, 0) : em__iter_next_local(&(it), &(w).rp);) \
+#define EM__FOR_EACH_FREE(it, em, node, flags, w)                                 \
+	for (struct em__walk w = /* NOLINT(bugprone-macro-parentheses): a name */ \
+	     em__free_walk_start(&(it), (em), (node), (flags));                   \
+	     (w).in_body ? ((it).rp_ = (w).rp, 0) :                               \
+			   em__iter_next_local(&(it), &(w).rp, &(w).rlast);)      \
 		for ((w).in_body = 1; (w).in_body; (w).in_body = 0)
 /**
  * em_for_each_free_range_rev() - em_for_each_free_range(), highest first.
