@@ -9,6 +9,11 @@
 #                       target counts as met only if every run meets it.
 #   make bench-extra    handoff cost per block, metadata for the 12 TiB fixture against
 #                       a page bitmap, and the size of libearlymem.a's .text.
+#   make bench-ab       REF=rev (default HEAD): is the working tree faster than rev?
+#                       Both builds of the library in one process (build/ab/em-ab),
+#                       repetitions in pairs on the same data; per workload the median
+#                       times and the quantiles 10/50/90 of new/ref (tools/bench/ab.c).
+#                       AB_ARGS passes more (--n N, --reps R, --only WORKLOAD).
 #   make bench-memblock build/em-bench-memblock: em-bench with Linux memblock beside
 #                       earlymem in the same process (tools/bench/memblock.c), each
 #                       repetition run on both; BENCH_RUNS runs as one table with
@@ -42,6 +47,13 @@ bench-table: $(BENCH)
 		$(BENCH) $(BENCH_RUN_ARGS) >$(B)/bench-$$r.txt || exit 1; \
 	done
 	$(Q)tools/bench/compare.sh $$(seq -f '$(B)/bench-%g.txt' $(BENCH_RUNS))
+
+REF ?= HEAD
+AB_ARGS ?=
+FORMAT_FILES += tools/bench/ab.c tools/bench/ab.h tools/bench/ab_side.c
+.PHONY: bench-ab
+bench-ab: $(B)/host/libearlymem.a
+	$(Q)tools/bench/ab.sh $(REF) $(B)/ab $(B)/host/libearlymem.a $(AB_ARGS)
 
 # .text: the sum of the .text* sections of the kernel archive (size -A);
 # text: what size(1) counts as text (code and read-only data).
