@@ -285,15 +285,14 @@ static __attribute__((noinline)) void insert_chunked(struct em_array *a, uint32_
 {
 	uint32_t c = i >> a->shift, last = a->cnt >> a->shift;
 	struct chunk k = chunk_of(a, c);
-	struct em_region carry;
+	struct em_region carry = *entry(&k, k.size - 1);
 
-	if (c == last) {
-		chunk_insert(&k, a->cnt - (c << a->shift), i - (c << a->shift), r);
-		return;
-	}
-	/* Chunk c is full: its last entry goes on to the next chunk. */
-	carry = *entry(&k, k.size - 1);
-	chunk_insert(&k, k.size - 1, i - (c << a->shift), r);
+	/*
+	 * Every chunk before the last one in use is full: its last entry
+	 * (read before the insert; unused in the last chunk) goes on to the
+	 * next chunk.
+	 */
+	chunk_insert(&k, c == last ? a->cnt - (c << a->shift) : k.size - 1, i - (c << a->shift), r);
 	while (++c <= last) {
 		struct em_region *first;
 
@@ -343,11 +342,7 @@ static __attribute__((noinline)) void delete_chunked(struct em_array *a, uint32_
 	struct chunk k = chunk_of(a, c);
 
 	a->total_size -= entry(&k, j)->size;
-	if (c == last) {
-		chunk_delete(&k, a->cnt - (c << a->shift), j);
-		return;
-	}
-	chunk_delete(&k, k.size, j);
+	chunk_delete(&k, c == last ? a->cnt - (c << a->shift) : k.size, j);
 	while (++c <= last) {
 		struct chunk next = chunk_of(a, c);
 
@@ -383,7 +378,7 @@ static __attribute__((noinline)) void delete_many(struct em_array *a, uint32_t i
 	 */
 	if ((uint64_t)n * (a->csize / 4 + chunks_after) <= 2ull * (a->cnt - i - n)) {
 		while (n--)
-			delete_one(a, i);
+			em__ra_delete(a, i, 1);
 		return;
 	}
 	for (uint32_t k = i; k < i + n; k++)
