@@ -366,6 +366,12 @@ static inline __attribute__((always_inline)) void delete_one(struct em_array *a,
 	a->cnt--;
 }
 
+/* delete_one() out of line: em__ra_delete() has the copy for the common case inline. */
+static __attribute__((noinline)) void delete_one_out_of_line(struct em_array *a, uint32_t i)
+{
+	delete_one(a, i);
+}
+
 /* Deletes @n > 1 entries from @i: one at a time, or closing the gap in one pass. */
 static __attribute__((noinline)) void delete_many(struct em_array *a, uint32_t i, uint32_t n)
 {
@@ -378,7 +384,7 @@ static __attribute__((noinline)) void delete_many(struct em_array *a, uint32_t i
 	 */
 	if ((uint64_t)n * (a->csize / 4 + chunks_after) <= 2ull * (a->cnt - i - n)) {
 		while (n--)
-			em__ra_delete(a, i, 1);
+			delete_one_out_of_line(a, i);
 		return;
 	}
 	for (uint32_t k = i; k < i + n; k++)
