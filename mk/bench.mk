@@ -34,7 +34,7 @@ BENCH_RUN_ARGS = $(if $(BENCH_REPS),--reps $(BENCH_REPS)) $(BENCH_ARGS)
 FORMAT_FILES += tools/bench/bench.c tools/bench/bench.h
 .PHONY: bench bench-table bench-extra bench-memblock
 
-$(BENCH): $(BENCH_SRCS) tools/bench/bench.h tools/emmap/emmap.h $(B)/host/libearlymem.a
+$(BENCH): $(BENCH_SRCS) tools/bench/bench.h tools/bench/fresh.h tools/emmap/emmap.h $(B)/host/libearlymem.a
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"
 	$(Q)$(BENCH_CC) $(BENCH_FLAGS) $(CFLAGS) $(BENCH_SRCS) $(B)/host/libearlymem.a -o $@
@@ -50,7 +50,7 @@ bench-table: $(BENCH)
 
 REF ?= HEAD
 AB_ARGS ?=
-FORMAT_FILES += tools/bench/ab.c tools/bench/ab.h tools/bench/ab_side.c
+FORMAT_FILES += tools/bench/ab.c tools/bench/ab.h tools/bench/ab_side.c tools/bench/fresh.h
 .PHONY: bench-ab
 bench-ab: $(B)/host/libearlymem.a
 	$(Q)tools/bench/ab.sh $(REF) $(B)/ab $(B)/host/libearlymem.a $(AB_ARGS)
@@ -86,7 +86,7 @@ $(B)/bench-memblock.o: tools/bench/memblock.c tools/bench/bench.h $(MB_HARNESS)/
 	$(Q)cd $(MB_HARNESS) && $(BENCH_CC) $(MB_CFLAGS) -I$(CURDIR)/tools/bench \
 		-c $(CURDIR)/tools/bench/memblock.c -o $(abspath $@)
 
-$(MB_BENCH): $(BENCH_SRCS) tools/bench/bench.h tools/emmap/emmap.h $(B)/bench-memblock.o \
+$(MB_BENCH): $(BENCH_SRCS) tools/bench/bench.h tools/bench/fresh.h tools/emmap/emmap.h $(B)/bench-memblock.o \
 		$(B)/host/libearlymem.a
 	@echo "  CCLD    $@"
 	$(Q)$(BENCH_CC) $(BENCH_FLAGS) $(CFLAGS) -DEM_BENCH_MEMBLOCK $(BENCH_SRCS) \

@@ -18,6 +18,7 @@
 #include <earlymem.h>
 
 #include "ab.h"
+#include "fresh.h"
 
 #ifdef AB_REF
 #define AB_RUN ab_ref_run
@@ -47,18 +48,10 @@ static void die(const char *what, int err)
 static void fresh(bool slots)
 {
 	static const struct em_hooks hooks = { .phys_to_virt = p2v };
-	int err;
+	int err = bench_fresh(&em, &hooks, slots);
 
-	em_init(&em);
-	em_set_hooks(&em, &hooks);
-	err = em_add(&em, HOLE_BASE, HOLE_SIZE);
-	if (!err && slots)
-		err = em_add(&em, 0, SLOTS_END);
-	if (!err)
-		err = em_allow_resize(&em);
 	if (err)
 		die("set-up", err);
-	em_set_current_limit(&em, HOLE_END);
 }
 
 static void reserve_all(const struct ab_data *d)

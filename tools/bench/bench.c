@@ -77,6 +77,7 @@
 #include <earlymem/handoff.h>
 
 #include "bench.h"
+#include "fresh.h"
 #include "emmap.h"
 
 #define DEFAULT_SEED 0x6561726c796d656dull /* "earlymem" */
@@ -184,18 +185,10 @@ static void *p2v(void *ctx, uint64_t phys)
 static void fresh(bool slots)
 {
 	static const struct em_hooks hooks = { .phys_to_virt = p2v };
-	int err;
+	int err = bench_fresh(&em, &hooks, slots);
 
-	em_init(&em);
-	em_set_hooks(&em, &hooks);
-	err = em_add(&em, HOLE_BASE, HOLE_SIZE);
-	if (!err && slots)
-		err = em_add(&em, 0, SLOTS_END);
-	if (!err)
-		err = em_allow_resize(&em);
 	if (err)
 		die_err("set-up", err);
-	em_set_current_limit(&em, HOLE_END);
 }
 
 /* ------------------------------------------------------------------------ */
