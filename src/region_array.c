@@ -279,20 +279,21 @@ uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 	return find_in_chunk(a, 0, cnt, addr);
 }
 
-/* em__ra_insert() when entry @i lies in a full chunk, or past the first chunk. */
+/*
+ * em__ra_insert() into an array that fills chunk 0 or more: into entry
+ * @i's chunk, then each later chunk takes the last entry of the one before.
+ */
 static __attribute__((noinline)) void insert_chunked(struct em_array *a, uint32_t i,
 						     const struct em_region *r)
 {
 	uint32_t c = i >> a->shift, last = a->cnt >> a->shift;
 	struct chunk k = chunk_of(a, c);
-	struct em_region carry = *entry(&k, k.size - 1);
+	struct em_region carry = { 0 };
+	bool full = c < last; /* every chunk before the last one in use is */
 
-	/*
-	 * Every chunk before the last one in use is full: its last entry
-	 * (read before the insert; unused in the last chunk) goes on to the
-	 * next chunk.
-	 */
-	chunk_insert(&k, c == last ? a->cnt - (c << a->shift) : k.size - 1, i - (c << a->shift), r);
+	if (full) /* its last entry goes on to the next chunk */
+		carry = *entry(&k, k.size - 1);
+	chunk_insert(&k, full ? k.size - 1 : a->cnt - (c << a->shift), i - (c << a->shift), r);
 	while (++c <= last) {
 		struct em_region *first;
 
