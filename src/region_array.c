@@ -254,7 +254,12 @@ find_in_chunk(const struct em_array *a, uint32_t c, uint32_t n, uint64_t addr)
 static __attribute__((noinline)) uint32_t find_chunked(const struct em_array *a, uint64_t addr)
 {
 	uint32_t used = (a->cnt + a->csize - 1) >> a->shift, c = 0;
+	const struct em_region *last = em__ra_at(a, a->cnt - 1);
 
+	if (em__end(em__ra_at(a, 0)) > addr)
+		return 0;
+	if (last->base <= addr)
+		return a->cnt - (em__end(last) > addr);
 	for (uint32_t m = used; m > 1; m -= m / 2) {
 		const struct chunk mid = chunk_of(a, c + m / 2);
 
@@ -266,16 +271,17 @@ static __attribute__((noinline)) uint32_t find_chunked(const struct em_array *a,
 
 uint32_t em__ra_find(const struct em_array *a, uint64_t addr)
 {
-	uint32_t cnt = a->cnt;
+	uint32_t cnt = a->cnt, head = a->heads[0], mask = a->csize - 1;
 	const struct em_region *last;
 
-	if (cnt == 0 || em__end(em__ra_at(a, 0)) > addr)
-		return 0; /* common: walks and bottom-up allocations start there */
-	last = em__ra_at(a, cnt - 1);
-	if (last->base <= addr) /* common: top-down allocations start there */
-		return cnt - (em__end(last) > addr);
 	if (cnt > a->csize)
 		return find_chunked(a, addr);
+	/* One ring: its first and last entries without the chunk arithmetic. */
+	if (cnt == 0 || em__end(&a->regions[head]) > addr)
+		return 0; /* common: walks and bottom-up allocations start there */
+	last = &a->regions[(head + cnt - 1) & mask];
+	if (last->base <= addr) /* common: top-down allocations start there */
+		return cnt - (em__end(last) > addr);
 	return find_in_chunk(a, 0, cnt, addr);
 }
 
