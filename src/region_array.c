@@ -244,9 +244,9 @@ find_in_chunk(const struct em_array *a, uint32_t c, uint32_t n, uint64_t addr)
 }
 
 /*
- * em__ra_find() over more than one chunk: first the last chunk whose first
- * entry starts at or below @addr (chunk 0's does; every chunk but the last
- * in use is full). Each step is a conditional move: the CPU overlaps it
+ * em__ra_find() over more than one chunk: the same checks of the first and
+ * last entries, then the last chunk whose first entry starts at or below
+ * @addr (chunk 0's does; every chunk but the last in use is full). Each step is a conditional move: the CPU overlaps it
  * with the work around it better than it recovers from a mispredicted
  * branch. A function of its own so that one ring, the static storage, does
  * not pay for its registers.
