@@ -74,8 +74,10 @@ UNIT_NAMES := $(UNIT_SRCS:tests/unit/%.c=%)
 # storage in chunks of 4 entries, so every operation crosses chunk edges.
 SMALL_DEF := -DEM_STATIC_REGIONS=8 -DEM_PAGE_SIZE=16 -DEM_CHUNK_SHIFT_MAX=2
 SM_OBJS := $(LIB_SRCS:%.c=$(B)/small/%.o)
-UNIT_BINS := $(UNIT_NAMES:%=$(B)/host/tests/%) $(B)/small/tests/test_model
-ASAN_BINS := $(UNIT_NAMES:%=$(B)/asan/tests/%) $(B)/asan-small/tests/test_model
+UNIT_BINS := $(UNIT_NAMES:%=$(B)/host/tests/%) $(B)/small/tests/test_model \
+	$(B)/dense/tests/test_model
+ASAN_BINS := $(UNIT_NAMES:%=$(B)/asan/tests/%) $(B)/asan-small/tests/test_model \
+	$(B)/asan-dense/tests/test_model
 CMOCKA_LIBS := -lcmocka
 
 .PHONY: all lib host deps unit asan test clean check-undefined readme-example \
@@ -161,13 +163,31 @@ $(B)/asan/tests/%: tests/unit/%.c $(UNIT_COMMON) $(UNIT_HDRS) $(B)/asan/libearly
 	$(Q)$(CC) $(SANFLAGS) $(CFLAGS) $(UNIT_INC) $< $(UNIT_COMMON) \
 		$(B)/asan/libearlymem.a $(CMOCKA_LIBS) -o $@
 
+# The model test once more on the default library, over a space of 4096
+# cells instead of 384, so that the static ring fills and the arrays double
+# into chunks of the sizes large maps get (tests/unit/test_model.c, DENSE).
+DENSE_DEF := -DMODEL_SPACE=4096u
+
+$(B)/dense/tests/%: tests/unit/%.c $(UNIT_COMMON) $(UNIT_HDRS) $(B)/host/libearlymem.a
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(HFLAGS) $(CFLAGS) $(DENSE_DEF) $(UNIT_INC) $< $(UNIT_COMMON) \
+		$(B)/host/libearlymem.a $(CMOCKA_LIBS) -o $@
+
+$(B)/asan-dense/tests/%: tests/unit/%.c $(UNIT_COMMON) $(UNIT_HDRS) $(B)/asan/libearlymem.a
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(SANFLAGS) $(CFLAGS) $(DENSE_DEF) $(UNIT_INC) $< $(UNIT_COMMON) \
+		$(B)/asan/libearlymem.a $(CMOCKA_LIBS) -o $@
+
 # The randomized model test for longer: make model-soak SEEDS=N runs N times
-# the seeds make test runs, in both builds (default and tiny arrays).
+# the seeds make test runs, in all three builds (default, tiny arrays, dense).
 SEEDS ?= 20
 .PHONY: model-soak
-model-soak: deps $(B)/host/tests/test_model $(B)/small/tests/test_model
+model-soak: deps $(B)/host/tests/test_model $(B)/small/tests/test_model \
+	$(B)/dense/tests/test_model
 	$(Q)EM_MODEL_SOAK=$(SEEDS) tools/run-tests.sh $(B)/host/tests/test_model \
-		$(B)/small/tests/test_model
+		$(B)/small/tests/test_model $(B)/dense/tests/test_model
 
 deps:
 	$(Q)tools/install-deps.sh

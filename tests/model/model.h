@@ -27,7 +27,10 @@
 
 #include <earlymem.h>
 
+/* The space in cells (bytes); a build may set a larger one (make's dense model test). */
+#ifndef MODEL_SPACE
 #define MODEL_SPACE 384u
+#endif
 #define MODEL_NODES 3
 
 /* Where the arrays double to in the resizing runs: far above a space at 0. */
@@ -95,7 +98,11 @@ bool model_step(struct model *m, struct earlymem *em, const struct model_op *op,
 /* em_check() is clean and both tables equal the model's. */
 bool model_compare(const struct model *m, const struct earlymem *em);
 
-/* The free-range walks, forward and reverse, equal the model's (no resize). */
+/*
+ * The free-range walks, forward and reverse, equal the model's; with
+ * resizing, the walks' ranges in the simulated area add up to what the
+ * doubled arrays leave free of it.
+ */
 bool model_compare_free_walks(const struct model *m, const struct earlymem *em);
 
 /*
