@@ -42,8 +42,8 @@ static uint64_t rnd_below(uint64_t n)
 
 /*
  * The fixed budget of make test: (100 + 100 + 60) seeds of STEPS operations,
- * about 130,000 operations per build (two builds run it). EM_MODEL_SOAK=N
- * multiplies the seeds.
+ * about 130,000 operations in each of the default and the small build (the
+ * dense build below has its own). EM_MODEL_SOAK=N multiplies the seeds.
  */
 #define STEPS 500u
 static uint64_t soak = 1;
@@ -53,9 +53,9 @@ static uint64_t soak = 1;
  * cells) keeps nine operations in ten short, of every kind, so that
  * regions pile up: the 254-entry static ring fills (EM_ENOSPC without
  * resizing) and, with resizing, the arrays double into chunked storage
- * with chunks of 32 and 64 entries, the layout large maps really get. The
- * small build (tiny arrays, chunks of 4) crosses chunk edges all the time
- * but never has chunks that size.
+ * (chunks of 64 entries), the layout large maps really get. The small
+ * build (tiny arrays, chunks of 4) crosses chunk edges all the time but
+ * never has chunks that size. Its budget: 12 seeds of 3000 operations.
  */
 #define DENSE (SPACE >= 2048)
 #define DENSE_SEEDS 4u
