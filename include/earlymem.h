@@ -627,7 +627,8 @@ static inline bool em_iter_next(struct em_iter *it)
  * a variable of its own (in a register): inside the loop, step only
  * through the loop, not with em_iter_next(), and a copy of @it taken
  * there does not know where the loop is. After a break, em_iter_next()
- * goes on where the loop stopped.
+ * goes on where the loop stopped; a loop left by return or goto does not
+ * store its cursor, so @it must not be stepped again after that.
  */
 #define em_for_each_free_range(it, em, node, flags) \
 	EM__FOR_EACH_FREE((it), (em), (node), (flags), EM__UNIQUE(em__walk_))
