@@ -50,12 +50,13 @@ static uint64_t soak = 1;
 
 /*
  * A dense build (make's build/dense: the default library, a space of 4096
- * cells) keeps nine operations in ten short, of every kind, so that
- * regions pile up: the 254-entry static ring fills (EM_ENOSPC without
+ * cells) makes nine in ten operations short and cap and limit rare, so
+ * that regions pile up: the 254-entry static ring fills (EM_ENOSPC without
  * resizing) and, with resizing, the arrays double into chunked storage
- * (chunks of 64 entries), the layout large maps really get. The small
- * build (tiny arrays, chunks of 4) crosses chunk edges all the time but
- * never has chunks that size. Its budget: 12 seeds of 3000 operations.
+ * (chunks of 64 entries), as a map of a few hundred regions does. The
+ * small build (tiny arrays, chunks of 4) crosses chunk edges all the time
+ * but never has chunks that size. The dense build runs 12 seeds of 3000
+ * operations.
  */
 #define DENSE (SPACE >= 2048)
 #define DENSE_SEEDS 4u
