@@ -7,6 +7,7 @@
 #   make valgrind   the unit tests under memcheck; make analyze: cppcheck, clang-tidy,
 #                   gcc -fanalyzer; make coverage: gcov line/branch floors (mk/analysis.mk)
 #   make bench      the benchmark against Linux memblock's workloads (mk/bench.mk)
+#   make cxx-test   the public headers compiled, linked and run as C++ (mk/cxx.mk)
 #   make install    headers, libearlymem.a and earlymem.pc under PREFIX (DESTDIR too;
 #                   make uninstall removes them; mk/install.mk)
 #   make qemu-test  the UEFI test image on OVMF under QEMU, the whole matrix (tests/uefi/run),
@@ -235,7 +236,7 @@ format-check:
 
 test: deps all check-undefined check-clang readme-example doc-check integrating-example \
 	format-check unit asan valgrind \
-	analyze coverage emmap-test fuzz-smoke install-test qemu-test
+	analyze coverage emmap-test fuzz-smoke install-test cxx-test qemu-test
 
 clean:
 	rm -rf $(B)

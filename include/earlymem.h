@@ -333,7 +333,7 @@ int em_free(struct earlymem *em, uint64_t base, uint64_t size);
 #define EM_ALLOC_EXACT_NODE 0x40000u /* no fallback to other nodes */
 
 /**
- * struct em_alloc_req - a general allocation request.
+ * struct em_request - a general allocation request.
  * @size:  bytes, > 0.
  * @align: power of two, > 0; the returned address is a multiple of it.
  * @min:   lowest acceptable address.
@@ -351,7 +351,7 @@ int em_free(struct earlymem *em, uint64_t base, uint64_t size);
  * first (all nodes of a group compete for the highest / lowest address),
  * then memory without a node.
  */
-struct em_alloc_req {
+struct em_request {
 	uint64_t size;
 	uint64_t align;
 	uint64_t min;
@@ -368,7 +368,7 @@ struct em_alloc_req {
  * a power of two, unknown flag, both directions, min > max, node out of
  * range, exact node without a node); EM_ENOMEM (nothing fits); EM_ERETIRED.
  */
-int em_find(const struct earlymem *em, const struct em_alloc_req *req, uint64_t *addr);
+int em_find(const struct earlymem *em, const struct em_request *req, uint64_t *addr);
 
 /**
  * em_alloc_req() - find and reserve per @req; see em_find().
@@ -379,7 +379,7 @@ int em_find(const struct earlymem *em, const struct em_alloc_req *req, uint64_t 
  * Return: as em_find(), plus EM_ENOSPC / EM_ENOMEM when the reservation
  * needs a slot it cannot get, EM_EACCEPT when the accept hook fails.
  */
-int em_alloc_req(struct earlymem *em, const struct em_alloc_req *req, uint64_t *addr);
+int em_alloc_req(struct earlymem *em, const struct em_request *req, uint64_t *addr);
 
 /** em_alloc() - @size bytes aligned to @align anywhere below the limit. */
 int em_alloc(struct earlymem *em, uint64_t size, uint64_t align, uint64_t *addr);
@@ -529,7 +529,7 @@ struct em_iter {
  * @node:  EM_NODE_ANY for all, a node id, or EM_NODE_NONE for memory
  *         without a node (ignored for EM_ITER_RESERVED); any other value
  *         selects nothing.
- * @flags: as in struct em_alloc_req: memory with EM_HOTPLUG / EM_NOMAP /
+ * @flags: as in struct em_request: memory with EM_HOTPLUG / EM_NOMAP /
  *         EM_UNACCEPTED is skipped unless named here, EM_MIRROR selects
  *         mirrored memory only. For EM_ITER_MEMORY and EM_ITER_PFN pass
  *         EM_SKIP_FLAGS to see all memory. Ignored for EM_ITER_RESERVED.

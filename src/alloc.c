@@ -73,7 +73,7 @@ bool em__find_free(const struct earlymem *em, const struct em_find_spec *spec,
 }
 
 /* Checks a request and turns it into a search (all but the node choice). */
-static int prepare(const struct earlymem *em, const struct em_alloc_req *req,
+static int prepare(const struct earlymem *em, const struct em_request *req,
 		   struct em_find_spec *spec)
 {
 	uint32_t steer = req ? req->flags & STEER_FLAGS : 0;
@@ -130,7 +130,7 @@ static uint64_t nodes_present(const struct earlymem *em)
  * nodes present, nearest first (a group's nodes compete for the best
  * address); then memory without a node.
  */
-static bool search(const struct earlymem *em, const struct em_alloc_req *req,
+static bool search(const struct earlymem *em, const struct em_request *req,
 		   struct em_find_spec *spec, struct em_found *f)
 {
 	int pref = req->node;
@@ -175,7 +175,7 @@ static bool search(const struct earlymem *em, const struct em_alloc_req *req,
 }
 
 /* The common part of em_find() and em_alloc_req(): check, then search. */
-static int find(const struct earlymem *em, const struct em_alloc_req *req, const uint64_t *addr,
+static int find(const struct earlymem *em, const struct em_request *req, const uint64_t *addr,
 		struct em_found *f)
 {
 	struct em_find_spec spec;
@@ -188,7 +188,7 @@ static int find(const struct earlymem *em, const struct em_alloc_req *req, const
 	return search(em, req, &spec, f) ? 0 : EM_ENOMEM;
 }
 
-int em_find(const struct earlymem *em, const struct em_alloc_req *req, uint64_t *addr)
+int em_find(const struct earlymem *em, const struct em_request *req, uint64_t *addr)
 {
 	struct em_found f;
 	int err = find(em, req, addr, &f);
@@ -198,7 +198,7 @@ int em_find(const struct earlymem *em, const struct em_alloc_req *req, uint64_t 
 	return err;
 }
 
-int em_alloc_req(struct earlymem *em, const struct em_alloc_req *req, uint64_t *addr)
+int em_alloc_req(struct earlymem *em, const struct em_request *req, uint64_t *addr)
 {
 	struct em_found f;
 	int err = find(em, req, addr, &f);
@@ -224,7 +224,7 @@ int em_alloc(struct earlymem *em, uint64_t size, uint64_t align, uint64_t *addr)
 int em_alloc_range(struct earlymem *em, uint64_t size, uint64_t align, uint64_t min, uint64_t max,
 		   uint64_t *addr)
 {
-	struct em_alloc_req req = {
+	struct em_request req = {
 		.size = size,
 		.align = align,
 		.min = min,
@@ -237,7 +237,7 @@ int em_alloc_range(struct earlymem *em, uint64_t size, uint64_t align, uint64_t 
 
 int em_alloc_node(struct earlymem *em, uint64_t size, uint64_t align, int node, uint64_t *addr)
 {
-	struct em_alloc_req req = {
+	struct em_request req = {
 		.size = size,
 		.align = align,
 		.max = EM_ALLOC_ANYWHERE,

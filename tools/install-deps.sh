@@ -16,7 +16,8 @@ set -eu
 # set      package           present when (all must hold; a|b = either)
 TABLE='
 core       libcmocka-dev     file:/usr/include/cmocka.h
-core       clang             cmd:clang
+core       clang             cmd:clang cmd:clang++
+core       g++               cmd:g++
 core       clang-format      cmd:clang-format
 core       binutils          cmd:nm cmd:ld cmd:ar cmd:objcopy
 core       pkg-config        cmd:pkg-config

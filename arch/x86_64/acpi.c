@@ -285,7 +285,7 @@ static int srat_next(const uint8_t *t, uint32_t length, uint32_t *off, struct sr
 	return 1;
 }
 
-int em_acpi_pxm_to_node(const struct em_acpi_numa *numa, uint32_t pxm)
+int em_acpi_pxm_to_node(const struct em_numa_info *numa, uint32_t pxm)
 {
 	if (!numa)
 		return EM_NODE_NONE;
@@ -297,7 +297,7 @@ int em_acpi_pxm_to_node(const struct em_acpi_numa *numa, uint32_t pxm)
 }
 
 /* Zeroes @numa; volatile keeps the compiler from calling memset(). */
-static void numa_zero(struct em_acpi_numa *numa)
+static void numa_zero(struct em_numa_info *numa)
 {
 	volatile uint32_t *pxm = numa->pxm;
 
@@ -320,7 +320,7 @@ static void numa_zero(struct em_acpi_numa *numa)
  * The node of an enabled entry's domain, giving the domain the next node id
  * on first appearance; EM_NODE_NONE when all EM_MAX_NODES ids are taken.
  */
-static int numa_node(struct em_acpi_numa *numa, uint32_t pxm)
+static int numa_node(struct em_numa_info *numa, uint32_t pxm)
 {
 	int node = em_acpi_pxm_to_node(numa, pxm);
 
@@ -331,7 +331,7 @@ static int numa_node(struct em_acpi_numa *numa, uint32_t pxm)
 }
 
 /* Pass 1: validates every subtable and builds the map and counts into @numa. */
-static int srat_scan(const uint8_t *t, uint32_t length, struct em_acpi_numa *numa)
+static int srat_scan(const uint8_t *t, uint32_t length, struct em_numa_info *numa)
 {
 	uint32_t off = SRAT_HEADER_LEN;
 	struct srat_ent e;
@@ -371,7 +371,7 @@ static int srat_scan(const uint8_t *t, uint32_t length, struct em_acpi_numa *num
 
 /* Pass 2: sets nodes and flags for the memory entries of the validated SRAT. */
 static int srat_apply(struct earlymem *em, const uint8_t *t, uint32_t length,
-		      const struct em_acpi_numa *numa)
+		      const struct em_numa_info *numa)
 {
 	uint32_t off = SRAT_HEADER_LEN;
 	struct srat_ent e;
@@ -393,7 +393,7 @@ static int srat_apply(struct earlymem *em, const uint8_t *t, uint32_t length,
 }
 
 /* Copies @src to @dst field by field (a struct copy could become memcpy()). */
-static void numa_copy(struct em_acpi_numa *dst, const struct em_acpi_numa *src)
+static void numa_copy(struct em_numa_info *dst, const struct em_numa_info *src)
 {
 	volatile uint32_t *pxm = dst->pxm;
 
@@ -413,9 +413,9 @@ static void numa_copy(struct em_acpi_numa *dst, const struct em_acpi_numa *src)
 }
 
 int em_acpi_apply_srat(struct earlymem *em, const void *srat, size_t len, void *work,
-		       size_t work_bytes, struct em_acpi_numa *numa)
+		       size_t work_bytes, struct em_numa_info *numa)
 {
-	struct em_acpi_numa map;
+	struct em_numa_info map;
 	uint32_t length;
 	int err;
 
@@ -470,7 +470,7 @@ static int slit_check(const uint8_t *t, size_t len, uint64_t *count)
 
 /* Sets the distances of every node pair the validated SLIT covers. */
 static void slit_apply(struct earlymem *em, const uint8_t *t, uint64_t n,
-		       const struct em_acpi_numa *numa)
+		       const struct em_numa_info *numa)
 {
 	for (int a = 0; a < numa->nr_nodes; a++) {
 		for (int b = 0; b < numa->nr_nodes; b++) {
@@ -483,7 +483,7 @@ static void slit_apply(struct earlymem *em, const uint8_t *t, uint64_t n,
 }
 
 int em_acpi_apply_slit(struct earlymem *em, const void *slit, size_t len,
-		       const struct em_acpi_numa *numa)
+		       const struct em_numa_info *numa)
 {
 	uint64_t n;
 	int err;
@@ -498,7 +498,7 @@ int em_acpi_apply_slit(struct earlymem *em, const void *slit, size_t len,
 }
 
 int em_acpi_numa(struct earlymem *em, uint64_t rsdp_phys, void *work, size_t work_bytes,
-		 struct em_acpi_numa *numa)
+		 struct em_numa_info *numa)
 {
 	const void *srat, *slit = NULL;
 	size_t srat_len, slit_len = 0;

@@ -51,7 +51,7 @@ extern "C" {
 #define EM_ACPI_HEADER_LEN 36u
 
 /**
- * struct em_acpi_numa - what an SRAT said and what applying it did.
+ * struct em_numa_info - what an SRAT said and what applying it did.
  * @nr_nodes:       nodes found: ids 0..@nr_nodes-1 (0 for an empty SRAT).
  * @pxm:            proximity domain of each node id (first @nr_nodes valid,
  *                  the rest 0).
@@ -67,7 +67,7 @@ extern "C" {
  * @other:          subtables of other types (GICC, generic initiator, ...).
  * @slit:           em_acpi_numa() only: a SLIT was found and applied.
  */
-struct em_acpi_numa {
+struct em_numa_info {
 	int nr_nodes;
 	uint32_t pxm[EM_MAX_NODES];
 	uint32_t memory_entries;
@@ -128,7 +128,7 @@ int em_acpi_find_table(const struct earlymem *em, uint64_t rsdp_phys, const char
  * array is full and cannot double).
  */
 int em_acpi_apply_srat(struct earlymem *em, const void *srat, size_t len, void *work,
-		       size_t work_bytes, struct em_acpi_numa *numa);
+		       size_t work_bytes, struct em_numa_info *numa);
 
 /**
  * em_acpi_apply_slit() - set node distances from a SLIT.
@@ -145,7 +145,7 @@ int em_acpi_apply_srat(struct earlymem *em, const void *srat, size_t len, void *
  * off-diagonal entry <= 10).
  */
 int em_acpi_apply_slit(struct earlymem *em, const void *slit, size_t len,
-		       const struct em_acpi_numa *numa);
+		       const struct em_numa_info *numa);
 
 /**
  * em_acpi_numa() - find the SRAT and (optional) SLIT through the RSDP at
@@ -162,14 +162,14 @@ int em_acpi_apply_slit(struct earlymem *em, const void *slit, size_t len,
  * em_acpi_find_table(), em_acpi_apply_srat() and em_acpi_apply_slit().
  */
 int em_acpi_numa(struct earlymem *em, uint64_t rsdp_phys, void *work, size_t work_bytes,
-		 struct em_acpi_numa *numa);
+		 struct em_numa_info *numa);
 
 /**
  * em_acpi_pxm_to_node() - the node id @numa gave proximity domain @pxm, or
  * EM_NODE_NONE (unknown domain, or @numa NULL). For mapping processors
  * (MADT APIC ids via the SRAT) to nodes.
  */
-int em_acpi_pxm_to_node(const struct em_acpi_numa *numa, uint32_t pxm);
+int em_acpi_pxm_to_node(const struct em_numa_info *numa, uint32_t pxm);
 
 #ifdef __cplusplus
 }

@@ -111,7 +111,7 @@ static void fixup_image(uint8_t *img, uint64_t size)
 /* ------------------------------------------------------------------------ */
 /* Checks                                                                   */
 
-static void check_numa(const struct em_acpi_numa *n)
+static void check_numa(const struct em_numa_info *n)
 {
 	FUZZ_ASSERT(n->nr_nodes >= 0 && n->nr_nodes <= EM_MAX_NODES);
 	for (int i = 0; i < EM_MAX_NODES; i++) {
@@ -130,7 +130,7 @@ static void check_numa(const struct em_acpi_numa *n)
 
 /* What applying an SRAT may change: nodes and EM_HOTPLUG of memory, nothing else. */
 static void check_srat_effect(const struct fuzz_snap *s, const struct earlymem *em,
-			      const struct em_acpi_numa *n)
+			      const struct em_numa_info *n)
 {
 	check_numa(n);
 	FUZZ_ASSERT(em->memory.total_size == s->memory.total_size);
@@ -180,7 +180,7 @@ static int64_t slit_count(const uint8_t *t, size_t len)
 }
 
 static void check_distances(const uint8_t (*was)[EM_MAX_NODES], const struct earlymem *em,
-			    const uint8_t *t, uint64_t n, const struct em_acpi_numa *numa)
+			    const uint8_t *t, uint64_t n, const struct em_numa_info *numa)
 {
 	for (int a = 0; a < EM_MAX_NODES; a++) {
 		for (int b = 0; b < EM_MAX_NODES; b++) {
@@ -209,7 +209,7 @@ static size_t work_bytes_for(const struct earlymem *em, unsigned cfg)
  * changed nothing, a success did what the SRAT says.
  */
 static void numa_outcome(struct earlymem *em, struct fuzz_snap *s, int err,
-			 const struct em_acpi_numa *numa, const struct em_acpi_numa *pattern)
+			 const struct em_numa_info *numa, const struct em_numa_info *pattern)
 {
 	fuzz_check(em);
 	if (err) {
@@ -221,9 +221,9 @@ static void numa_outcome(struct earlymem *em, struct fuzz_snap *s, int err,
 }
 
 static void run_srat(struct earlymem *em, const uint8_t *srat, size_t len, unsigned cfg,
-		     struct em_acpi_numa *out, bool *ok)
+		     struct em_numa_info *out, bool *ok)
 {
-	struct em_acpi_numa numa, pattern;
+	struct em_numa_info numa, pattern;
 	size_t wb = work_bytes_for(em, cfg);
 	void *work = malloc(wb ? wb : 1);
 	struct fuzz_snap s;
@@ -245,7 +245,7 @@ static void run_srat(struct earlymem *em, const uint8_t *srat, size_t len, unsig
 }
 
 static void run_slit(struct earlymem *em, const uint8_t *slit, size_t len,
-		     const struct em_acpi_numa *numa)
+		     const struct em_numa_info *numa)
 {
 	int64_t n = slit_count(slit, len);
 	struct fuzz_snap s;
@@ -270,7 +270,7 @@ static void direct(struct earlymem *em, const uint8_t *body, size_t size, size_t
 		   unsigned cfg)
 {
 	/* Nodes for the SLIT when the SRAT gives none: domains 0, 1, 3, 2. */
-	struct em_acpi_numa numa = { .nr_nodes = 4, .pxm = { 0, 1, 3, 2 } };
+	struct em_numa_info numa = { .nr_nodes = 4, .pxm = { 0, 1, 3, 2 } };
 	uint8_t *srat = fuzz_dup(body, split), *slit = fuzz_dup(body + split, size - split);
 	bool ok;
 
@@ -308,7 +308,7 @@ static void find(struct earlymem *em, const struct fuzz_sim *sim, const char *si
 static void image(struct earlymem *em, struct fuzz_sim *sim, const uint8_t *body, size_t size,
 		  unsigned cfg)
 {
-	struct em_acpi_numa numa, pattern;
+	struct em_numa_info numa, pattern;
 	size_t wb = work_bytes_for(em, cfg);
 	uint8_t *img = fuzz_dup(body, size);
 	void *work = malloc(wb ? wb : 1);

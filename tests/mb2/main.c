@@ -247,7 +247,7 @@ static void own_page_tables(void)
 void mb2_main(uint32_t magic, uint64_t mbi)
 {
 	struct em_fw_stats fst;
-	struct em_acpi_numa numa = { 0 };
+	struct em_numa_info numa = { 0 };
 	int rc, nr_nodes = 0;
 	const char *where = "nowhere";
 

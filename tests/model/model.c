@@ -473,7 +473,7 @@ static int lib_apply(struct earlymem *em, const struct model *m, const struct mo
 		     uint64_t *addr)
 {
 	uint64_t base = m->off + op->b, len = op->len;
-	struct em_alloc_req req = {
+	struct em_request req = {
 		.size = op->size,
 		.align = op->align,
 		.min = op->min,

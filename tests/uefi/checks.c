@@ -43,7 +43,7 @@ _Noreturn void bc_bail(const char *why)
 	qemu_exit(0x11);
 }
 
-static void print_srat(const struct em_acpi_numa *numa)
+static void print_srat(const struct em_numa_info *numa)
 {
 	const uint8_t *srat;
 	size_t len;
@@ -225,7 +225,7 @@ static uint64_t verify_allocs(void)
 static int alloc_req(uint64_t size, uint64_t align, int node, uint32_t flags, uint64_t min,
 		     const char *label, uint64_t *addr)
 {
-	const struct em_alloc_req r = {
+	const struct em_request r = {
 		.size = size,
 		.align = align,
 		.min = min,
@@ -245,7 +245,7 @@ static int alloc_req(uint64_t size, uint64_t align, int node, uint32_t flags, ui
  * (top-down) or higher (bottom-up) address, or nothing. */
 static bool was_extreme(uint64_t size, uint64_t align, uint64_t min, uint32_t flags, uint64_t addr)
 {
-	const struct em_alloc_req r = {
+	const struct em_request r = {
 		.size = size,
 		.align = align,
 		.min = min,
@@ -331,14 +331,14 @@ static bool fallback_check(int n, int nr_nodes)
 	int best = 1000, got;
 	uint64_t free_before = em_free_size(env->em), addr;
 	bool ok = true;
-	const struct em_alloc_req exact = {
+	const struct em_request exact = {
 		.size = PAGE,
 		.align = PAGE,
 		.max = EM_ALLOC_ANYWHERE,
 		.node = n,
 		.flags = EM_ALLOC_EXACT_NODE,
 	};
-	const struct em_alloc_req pref = {
+	const struct em_request pref = {
 		.size = PAGE,
 		.align = PAGE,
 		.max = EM_ALLOC_ANYWHERE,
@@ -383,7 +383,7 @@ static bool fallback_check(int n, int nr_nodes)
 		   n, nf, best);
 }
 
-static void check_slit(const struct em_acpi_numa *numa)
+static void check_slit(const struct em_numa_info *numa)
 {
 	const uint8_t *slit;
 	size_t len;
@@ -602,11 +602,11 @@ static void handoff_and_buddy(void)
 	uint64_t mbytes = round_up(pb_meta_bytes(end / PAGE, cap), PAGE);
 
 	rc = em_alloc_req(env->em,
-			  &(struct em_alloc_req){ .size = mbytes,
-						  .align = PAGE,
-						  .max = EM_ALLOC_ANYWHERE,
-						  .node = EM_NODE_ANY,
-						  .label = "buddy-meta" },
+			  &(struct em_request){ .size = mbytes,
+						.align = PAGE,
+						.max = EM_ALLOC_ANYWHERE,
+						.node = EM_NODE_ANY,
+						.label = "buddy-meta" },
 			  &meta);
 	if (!tap(rc == 0, "buddy allocator metadata: %llu KiB for %llu pfns, stacks of %llu",
 		 (unsigned long long)(mbytes >> 10), (unsigned long long)(end / PAGE),
@@ -736,7 +736,7 @@ static void handoff_and_buddy(void)
 /* ------------------------------------------------------------------------ */
 /* The whole run                                                            */
 
-int bc_acpi_numa(struct em_acpi_numa *numa)
+int bc_acpi_numa(struct em_numa_info *numa)
 {
 	static uint8_t acpi_work[64 * KiB] __attribute__((aligned(8)));
 	int rc = em_acpi_numa(env->em, env->rsdp, acpi_work, sizeof(acpi_work), numa);
@@ -809,7 +809,7 @@ static void kernel_allocs(int nr_nodes)
 	tap(rc == 0 && a % (2 * MiB) == 0, "2 MiB block aligned to 2 MiB at 0x%llx",
 	    (unsigned long long)a);
 	{
-		const struct em_alloc_req g = {
+		const struct em_request g = {
 			.size = GiB, .align = GiB, .max = EM_ALLOC_ANYWHERE, .node = EM_NODE_ANY
 		};
 
@@ -834,7 +834,7 @@ static void kernel_allocs(int nr_nodes)
 	tap(em_check(em, NULL) == 0, "em_check after the allocations");
 }
 
-_Noreturn void bc_run(const struct em_acpi_numa *numa, int nr_nodes)
+_Noreturn void bc_run(const struct em_numa_info *numa, int nr_nodes)
 {
 	struct earlymem *em = env->em;
 	uint64_t lo, end;

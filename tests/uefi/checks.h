@@ -78,10 +78,10 @@ uint64_t bc_pt_page(void);
 
 /* em_acpi_numa() on env->rsdp with a TAP line and the SRAT lines; the
  * number of nodes (0 without SRAT). */
-int bc_acpi_numa(struct em_acpi_numa *numa);
+int bc_acpi_numa(struct em_numa_info *numa);
 /* The rest: em_allow_resize, em_check, own page tables, NUMA checks,
  * allocations, handoff, every page, checksums, the summary. */
-_Noreturn void bc_run(const struct em_acpi_numa *numa, int nr_nodes);
+_Noreturn void bc_run(const struct em_numa_info *numa, int nr_nodes);
 
 static inline uint64_t round_down(uint64_t v, uint64_t a)
 {

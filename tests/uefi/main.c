@@ -186,7 +186,7 @@ static void add_usable(void)
 static _Noreturn void after_ebs(void)
 {
 	struct em_fw_stats fst;
-	struct em_acpi_numa numa = { 0 };
+	struct em_numa_info numa = { 0 };
 	int rc, nr_nodes = 0;
 
 	kio_init();

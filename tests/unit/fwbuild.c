@@ -165,9 +165,9 @@ void place_all(struct phys_sim *sim, uint8_t rev, const struct tbl *srat, const 
 	place_rsdp(sim, RSDP_PHYS, rev, RSDT_PHYS, rev >= 2 ? XSDT_PHYS : 0);
 }
 
-void assert_numa_untouched(const struct em_acpi_numa *numa)
+void assert_numa_untouched(const struct em_numa_info *numa)
 {
-	struct em_acpi_numa pattern;
+	struct em_numa_info pattern;
 
 	memset(&pattern, 0xa5, sizeof(pattern));
 	assert_memory_equal(&pattern, numa, sizeof(pattern));

@@ -75,7 +75,7 @@ void place_rsdp(struct phys_sim *sim, uint64_t at, uint8_t rev, uint32_t rsdt, u
 void place_all(struct phys_sim *sim, uint8_t rev, const struct tbl *srat, const struct tbl *slit);
 
 /* Asserts @numa still holds the 0xa5 pattern the fixtures write before a call. */
-void assert_numa_untouched(const struct em_acpi_numa *numa);
+void assert_numa_untouched(const struct em_numa_info *numa);
 
 /* ---- UEFI ---------------------------------------------------------------- */
 

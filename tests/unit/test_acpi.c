@@ -24,7 +24,7 @@ struct fx {
 	struct earlymem em;
 	struct phys_sim sim;
 	struct tbl t;
-	struct em_acpi_numa numa;
+	struct em_numa_info numa;
 	uint64_t work[8192];
 };
 

@@ -16,9 +16,9 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static struct em_alloc_req req_of(uint64_t size, uint64_t align)
+static struct em_request req_of(uint64_t size, uint64_t align)
 {
-	struct em_alloc_req r = {
+	struct em_request r = {
 		.size = size,
 		.align = align,
 		.min = 0,
@@ -31,7 +31,7 @@ static struct em_alloc_req req_of(uint64_t size, uint64_t align)
 }
 
 /* em_find() and em_alloc_req() both fail with @code and change nothing. */
-static void expect_req_fails(struct earlymem *em, const struct em_alloc_req *req, int code)
+static void expect_req_fails(struct earlymem *em, const struct em_request *req, int code)
 {
 	struct em_snapshot s;
 	uint64_t addr = 0x5a5a5a5a;
@@ -47,7 +47,7 @@ static void expect_req_fails(struct earlymem *em, const struct em_alloc_req *req
 }
 
 /* em_find() gives @expect, then em_alloc_req() returns the same address. */
-static void expect_req_at(struct earlymem *em, const struct em_alloc_req *req, uint64_t expect)
+static void expect_req_at(struct earlymem *em, const struct em_request *req, uint64_t expect)
 {
 	struct em_snapshot s;
 	uint64_t found = 0x5a5a5a5a, addr = 0x5a5a5a5a;
@@ -75,7 +75,7 @@ static void test_size_zero_einval(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0, 0x1000);
+	struct em_request r = req_of(0, 0x1000);
 	uint64_t a;
 
 	one_region(&em);
@@ -89,7 +89,7 @@ static void test_align_zero_einval(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0);
+	struct em_request r = req_of(0x1000, 0);
 	uint64_t a;
 
 	one_region(&em);
@@ -108,7 +108,7 @@ static void test_align_not_power_of_two_einval(void **state)
 
 	one_region(&em);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct em_alloc_req r = req_of(0x1000, bad[i]);
+		struct em_request r = req_of(0x1000, bad[i]);
 
 		expect_req_fails(&em, &r, EM_EINVAL);
 		EXPECT_RC(&em, em_alloc(&em, 0x1000, bad[i], &a), EM_EINVAL);
@@ -124,7 +124,7 @@ static void test_unknown_flags_einval(void **state)
 
 	one_region(&em);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct em_alloc_req r = req_of(0x1000, 0x1000);
+		struct em_request r = req_of(0x1000, 0x1000);
 
 		r.flags = bad[i];
 		expect_req_fails(&em, &r, EM_EINVAL);
@@ -135,7 +135,7 @@ static void test_both_directions_einval(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	one_region(&em);
 	r.flags = EM_ALLOC_BOTTOM_UP | EM_ALLOC_TOP_DOWN;
@@ -148,7 +148,7 @@ static void test_min_greater_than_max_einval(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 	uint64_t a;
 
 	one_region(&em);
@@ -166,7 +166,7 @@ static void test_exact_node_without_real_node_einval(void **state)
 
 	one_region(&em);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct em_alloc_req r = req_of(0x1000, 0x1000);
+		struct em_request r = req_of(0x1000, 0x1000);
 
 		r.node = bad[i];
 		r.flags = EM_ALLOC_EXACT_NODE;
@@ -202,7 +202,7 @@ static void test_top_down_returns_highest_aligned_address(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	one_region(&em);
 	r.label = "a";
@@ -215,7 +215,7 @@ static void test_top_down_unaligned_region_end(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x800, 0x1000);
+	struct em_request r = req_of(0x800, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x1000, 0x1f00, N, 0); /* [0x1000, 0x2f00) */
@@ -227,7 +227,7 @@ static void test_top_down_byte_alignment_uses_last_bytes(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x123, 1);
+	struct em_request r = req_of(0x123, 1);
 
 	setup_em(&em, NULL);
 	add(&em, 0x1000, 0x1f01, N, 0); /* [0x1000, 0x2f01) */
@@ -239,7 +239,7 @@ static void test_bottom_up_returns_lowest_aligned_address(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 	uint64_t a = 0;
 
 	setup_em(&em, NULL);
@@ -256,7 +256,7 @@ static void test_flag_bottom_up_overrides_default(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	one_region(&em);
 	r.flags = EM_ALLOC_BOTTOM_UP;
@@ -269,7 +269,7 @@ static void test_flag_top_down_overrides_bottom_up_default(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	one_region(&em);
 	em_set_bottom_up(&em, true);
@@ -292,7 +292,7 @@ static void test_top_down_skips_reserved(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x4000, 0x1000);
+	struct em_request r = req_of(0x4000, 0x1000);
 
 	holes(&em);
 	r.label = "x";
@@ -305,7 +305,7 @@ static void test_bottom_up_skips_reserved_and_small_holes(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x4000, 0x1000);
+	struct em_request r = req_of(0x4000, 0x1000);
 
 	holes(&em);
 	r.flags = EM_ALLOC_BOTTOM_UP;
@@ -319,7 +319,7 @@ static void test_fills_hole_of_exact_size(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x7000, 0x1000);
+	struct em_request r = req_of(0x7000, 0x1000);
 
 	holes(&em);
 	r.label = "r1";
@@ -331,7 +331,7 @@ static void test_reservation_outside_memory_does_not_block(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x10000, 0x1000, N, 0);
@@ -360,7 +360,7 @@ static void test_bottom_up_may_return_address_zero(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x10, 0x10);
+	struct em_request r = req_of(0x10, 0x10);
 
 	setup_em(&em, NULL);
 	add(&em, 0, 0x10000, N, 0);
@@ -374,7 +374,7 @@ static void test_top_of_address_space(void **state)
 	(void)state;
 	struct earlymem em;
 	struct em_snapshot s;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 	uint64_t a = 0;
 
 	setup_em(&em, NULL);
@@ -396,7 +396,7 @@ static void test_top_of_address_space_bottom_up(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0xfffffffffffff001ull, 0xffe, N, 0); /* no aligned page inside */
@@ -415,7 +415,7 @@ static void test_align_larger_than_any_region_enomem(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x4000);
+	struct em_request r = req_of(0x1000, 0x4000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x1000, 0x2000, N, 0); /* [0x1000, 0x3000) */
@@ -430,7 +430,7 @@ static void test_huge_alignment(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 1ull << 63);
+	struct em_request r = req_of(0x1000, 1ull << 63);
 
 	setup_em(&em, NULL);
 	add(&em, 0x1000, 0x10000, N, 0);
@@ -449,7 +449,7 @@ static void test_huge_alignment_at_address_zero(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 1ull << 63);
+	struct em_request r = req_of(0x1000, 1ull << 63);
 
 	setup_em(&em, NULL);
 	add(&em, 0, 0x10000, N, 0); /* 0 is aligned to everything */
@@ -463,7 +463,7 @@ static void test_exhaustion_then_enomem(void **state)
 	(void)state;
 	struct earlymem em;
 	uint64_t a;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x10000, 0x4000, N, 0);
@@ -480,7 +480,7 @@ static void test_empty_instance_enomem(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(1, 1);
+	struct em_request r = req_of(1, 1);
 
 	setup_em(&em, NULL);
 	expect_req_fails(&em, &r, EM_ENOMEM);
@@ -492,7 +492,7 @@ static void test_never_spans_two_regions(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x2000, 0x1000);
+	struct em_request r = req_of(0x2000, 0x1000);
 	uint64_t a;
 
 	setup_em(&em, NULL);
@@ -515,7 +515,7 @@ static void test_never_spans_regions_differing_in_flags(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x2000, 0x1000);
+	struct em_request r = req_of(0x2000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x10000, 0x1000, N, 0);
@@ -558,7 +558,7 @@ static void test_range_unaligned_window(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0, 0x100000, N, 0);
@@ -575,7 +575,7 @@ static void test_range_window_reaches_memory_partly(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x10000, 0x10000, N, 0); /* [0x10000, 0x20000) */
@@ -594,7 +594,7 @@ static void test_range_min_inside_reservation_bottom_up(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0, 0x10000, N, 0);
@@ -609,7 +609,7 @@ static void test_range_max_inside_reservation_top_down(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0, 0x10000, N, 0);
@@ -623,7 +623,7 @@ static void test_range_bounds_in_gaps_between_regions(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x10000, 0x10000, N, 0);
@@ -642,7 +642,7 @@ static void test_range_empty_window_enomem(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(1, 1);
+	struct em_request r = req_of(1, 1);
 
 	one_region(&em);
 	r.min = r.max = 0x180000;
@@ -653,7 +653,7 @@ static void test_range_window_too_small_enomem(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 	uint64_t a;
 
 	one_region(&em);
@@ -711,7 +711,7 @@ static void test_current_limit_below_memory_enomem(void **state)
 	(void)state;
 	struct earlymem em;
 	uint64_t a;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	one_region(&em);
 	em_set_current_limit(&em, 1 * MiB + 0xfff);
@@ -762,7 +762,7 @@ static void test_current_limit_applies_to_find_and_node(void **state)
 	(void)state;
 	struct earlymem em;
 	uint64_t a = 0;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x100000, 0x100000, 0, 0);
@@ -782,7 +782,7 @@ static void test_hotplug_skipped_unless_named(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0, 0x10000, N, 0);
@@ -797,7 +797,7 @@ static void test_nomap_skipped_unless_named(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x10000, 0x10000, N, EM_NOMAP);
@@ -816,7 +816,7 @@ static void test_unaccepted_skipped_without_hook(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x10000, 0x10000, N, EM_UNACCEPTED);
@@ -830,7 +830,7 @@ static void test_unaccepted_used_when_named(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x0, 0x10000, N, 0);
@@ -844,7 +844,7 @@ static void test_region_with_two_skip_flags_needs_both(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x10000, 0x10000, N, EM_HOTPLUG | EM_NOMAP);
@@ -861,7 +861,7 @@ static void test_mirror_flag_selects_mirrored_only(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0, 0x10000, N, EM_MIRROR);
@@ -875,7 +875,7 @@ static void test_mirror_memory_used_without_flag(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0, 0x10000, N, 0);
@@ -888,7 +888,7 @@ static void test_mirror_flag_without_mirrored_memory_enomem(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	one_region(&em);
 	r.flags = EM_MIRROR;
@@ -899,7 +899,7 @@ static void test_mirror_flag_still_skips_hotplug(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0, 0x10000, N, EM_MIRROR);
@@ -915,7 +915,7 @@ static void test_reservation_flags_zero_from_flagged_memory(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x10000, 0x10000, 2, EM_MIRROR | EM_HOTPLUG | EM_NOMAP);
@@ -966,7 +966,7 @@ static void test_accept_hook_called_once_before_reserve(void **state)
 	(void)state;
 	struct earlymem em;
 	struct accept_ctx c;
-	struct em_alloc_req r = req_of(0x2000, 0x1000);
+	struct em_request r = req_of(0x2000, 0x1000);
 	uint64_t a = 0;
 
 	setup_accept(&em, &c, 0);
@@ -1022,7 +1022,7 @@ static void test_null_addr_einval(void **state)
 	(void)state;
 	struct earlymem em;
 	struct accept_ctx c;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 	struct em_snapshot snap;
 
 	setup_accept(&em, &c, 0);
@@ -1057,7 +1057,7 @@ static void test_accept_hook_failure_eaccept_atomic(void **state)
 	struct earlymem em;
 	struct accept_ctx c;
 	struct em_snapshot s;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 	uint64_t a = 0x77;
 
 	setup_accept(&em, &c, -1);
@@ -1098,7 +1098,7 @@ static void test_find_does_not_call_accept_hook(void **state)
 	struct earlymem em;
 	struct accept_ctx c;
 	struct em_snapshot s;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 	uint64_t a = 0;
 
 	setup_accept(&em, &c, 0);
@@ -1115,7 +1115,7 @@ static void test_alloc_reserves_label_and_node(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x3000, 0x1000);
+	struct em_request r = req_of(0x3000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x40000, 0x10000, 3, 0);
@@ -1150,7 +1150,7 @@ static void test_adjacent_allocations_same_label_merge(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x40000, 0x10000, 3, 0);
@@ -1165,7 +1165,7 @@ static void test_adjacent_allocations_different_label_not_merged(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x40000, 0x10000, 3, 0);
@@ -1183,7 +1183,7 @@ static void test_adjacent_allocations_different_node_not_merged(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x10000, 0x1000, 0, 0);
@@ -1199,7 +1199,7 @@ static void test_label_compared_as_string(void **state)
 	(void)state;
 	struct earlymem em;
 	char l1[] = "buf", l2[] = "buf";
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	setup_em(&em, NULL);
 	add(&em, 0x40000, 0x10000, N, 0);
@@ -1215,7 +1215,7 @@ static void test_find_changes_nothing(void **state)
 	(void)state;
 	struct earlymem em;
 	struct em_snapshot s;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 	uint64_t f1 = 0, f2 = 0, a = 0;
 
 	holes(&em);
@@ -1234,7 +1234,7 @@ static void test_retired_eretired(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 	uint64_t a;
 
 	one_region(&em);
@@ -1262,7 +1262,7 @@ static void test_alloc_full_reserved_array_enospc(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 	struct em_snapshot s;
 	uint64_t a = 0, f = 0;
 
@@ -1495,7 +1495,7 @@ static void test_node_fallback_respects_window(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	numa(&em);
 	r.node = 0;
@@ -1511,7 +1511,7 @@ static void test_exact_node_allocates_on_node(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	numa(&em);
 	r.node = 1;
@@ -1528,7 +1528,7 @@ static void test_exact_node_no_fallback_enomem(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	numa(&em);
 	reserve(&em, 0x100000, 0x10000, "full");
@@ -1543,7 +1543,7 @@ static void test_no_preference_takes_best_address_anywhere(void **state)
 {
 	(void)state;
 	struct earlymem em;
-	struct em_alloc_req r = req_of(0x1000, 0x1000);
+	struct em_request r = req_of(0x1000, 0x1000);
 
 	numa(&em);
 	r.node = EM_NODE_ANY;

@@ -46,7 +46,7 @@
 struct fx {
 	struct earlymem em;
 	struct phys_sim sim;
-	struct em_acpi_numa numa;
+	struct em_numa_info numa;
 	struct em_fw_stats st;
 	struct tbl t;
 	uint64_t work[1 << 15];	 /* 256 KiB of loader scratch */
@@ -227,7 +227,7 @@ static void test_c05_node_out_of_range(void **state)
 {
 	struct fx *f = *state;
 	struct earlymem *em = &f->em;
-	struct em_alloc_req req = { .size = PG, .align = PG, .max = EM_ALLOC_ANYWHERE };
+	struct em_request req = { .size = PG, .align = PG, .max = EM_ALLOC_ANYWHERE };
 	uint64_t a = 0xdead;
 
 	EXPECT_FAIL(em, EM_EINVAL, em_add_node(em, 2 * GiB, PG, EM_MAX_NODES, 0));
@@ -255,7 +255,7 @@ static void test_c06_unknown_flags(void **state)
 {
 	struct fx *f = *state;
 	struct earlymem *em = &f->em;
-	struct em_alloc_req req = { .size = PG, .align = PG, .max = EM_ALLOC_ANYWHERE };
+	struct em_request req = { .size = PG, .align = PG, .max = EM_ALLOC_ANYWHERE };
 	uint64_t a = 0xdead;
 
 	EXPECT_FAIL(em, EM_EINVAL, em_add_node(em, 2 * GiB, PG, NN, 0x10));
@@ -316,7 +316,7 @@ static void test_c10_alloc_align_0_and_3(void **state)
 {
 	struct fx *f = *state;
 	struct earlymem *em = &f->em;
-	struct em_alloc_req req = { .size = PG, .max = EM_ALLOC_ANYWHERE, .node = EM_NODE_ANY };
+	struct em_request req = { .size = PG, .max = EM_ALLOC_ANYWHERE, .node = EM_NODE_ANY };
 	uint64_t a = 0xdead;
 
 	EXPECT_FAIL(em, EM_EINVAL, em_alloc(em, PG, 0, &a));
@@ -351,7 +351,7 @@ static void test_c12_alloc_null_pointers(void **state)
 {
 	struct fx *f = *state;
 	struct earlymem *em = &f->em;
-	struct em_alloc_req req = { .size = PG, .align = PG, .max = EM_ALLOC_ANYWHERE };
+	struct em_request req = { .size = PG, .align = PG, .max = EM_ALLOC_ANYWHERE };
 	uint64_t a = 0xdead;
 
 	EXPECT_FAIL(em, EM_EINVAL, em_alloc(em, PG, PG, NULL));
@@ -368,7 +368,7 @@ static void test_c13_alloc_absurd_size(void **state)
 {
 	struct fx *f = *state;
 	struct earlymem *em = &f->em;
-	struct em_alloc_req req = {
+	struct em_request req = {
 		.size = PG,
 		.align = 1ull << 63,
 		.min = TOP - 2 * PG,
@@ -633,7 +633,7 @@ static void test_h02_use_after_handoff(void **state)
 	struct fx *f = *state;
 	struct earlymem *em = &f->em;
 	uint8_t *w = (uint8_t *)f->work;
-	struct em_alloc_req req = {
+	struct em_request req = {
 		.size = PG, .align = PG, .max = EM_ALLOC_ANYWHERE, .node = EM_NODE_ANY
 	};
 	uint64_t a = 0xdead;
@@ -1640,7 +1640,7 @@ static void test_a20_slit_locality_count_too_large(void **state)
 	struct fx *f = *state;
 	const uint64_t counts[] = { 3, 1ull << 32, (1ull << 32) + 1, UINT64_MAX };
 
-	f->numa = (struct em_acpi_numa){ .nr_nodes = 2, .pxm = { 0, 1 } };
+	f->numa = (struct em_numa_info){ .nr_nodes = 2, .pxm = { 0, 1 } };
 	for (size_t i = 0; i < COUNT(counts); i++) {
 		slit_build(&f->t, 2, slit_ok);
 		put64(f->t.b + 36, counts[i]);
@@ -1656,7 +1656,7 @@ static void test_a21_slit_locality_count_too_small(void **state)
 	struct fx *f = *state;
 	struct earlymem *em = &f->em;
 
-	f->numa = (struct em_acpi_numa){ .nr_nodes = 3, .pxm = { 0, 1, 2 } };
+	f->numa = (struct em_numa_info){ .nr_nodes = 3, .pxm = { 0, 1, 2 } };
 	slit_build(&f->t, 2, slit_ok);
 	OK(em, em_acpi_apply_slit(em, f->t.b, f->t.len, &f->numa));
 	assert_int_equal(em_distance(em, 0, 1), 15);
@@ -1681,7 +1681,7 @@ static void test_a22_slit_bad_distances(void **state)
 		{ 10, 20, 9, 10 },
 	};
 
-	f->numa = (struct em_acpi_numa){ .nr_nodes = 2, .pxm = { 0, 1 } };
+	f->numa = (struct em_numa_info){ .nr_nodes = 2, .pxm = { 0, 1 } };
 	for (size_t i = 0; i < COUNT(bad); i++) {
 		slit_build(&f->t, 2, bad[i]);
 		EXPECT_FAIL(&f->em, EM_EINVAL,
@@ -1695,7 +1695,7 @@ static void test_a23_slit_bad_checksum_or_length(void **state)
 	struct fx *f = *state;
 	struct earlymem *em = &f->em;
 
-	f->numa = (struct em_acpi_numa){ .nr_nodes = 2, .pxm = { 0, 1 } };
+	f->numa = (struct em_numa_info){ .nr_nodes = 2, .pxm = { 0, 1 } };
 	slit_build(&f->t, 2, slit_ok);
 	f->t.b[45]++;
 	EXPECT_FAIL(em, EM_EINVAL, em_acpi_apply_slit(em, f->t.b, f->t.len, &f->numa));
@@ -1714,7 +1714,7 @@ static void test_a24_slit_bad_node_map(void **state)
 	struct fx *f = *state;
 
 	slit_build(&f->t, 2, slit_ok);
-	f->numa = (struct em_acpi_numa){ .nr_nodes = -1 };
+	f->numa = (struct em_numa_info){ .nr_nodes = -1 };
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, f->t.b, f->t.len, &f->numa));
 	f->numa.nr_nodes = EM_MAX_NODES + 1;
 	EXPECT_FAIL(&f->em, EM_EINVAL, em_acpi_apply_slit(&f->em, f->t.b, f->t.len, &f->numa));

@@ -256,7 +256,7 @@ static void test_acpi_root_length_past_mapped_memory_efault(void **state)
 static void test_acpi_pxm_not_in_map(void **state)
 {
 	(void)state;
-	struct em_acpi_numa numa;
+	struct em_numa_info numa;
 
 	memset(&numa, 0, sizeof(numa));
 	numa.nr_nodes = 3;

@@ -595,7 +595,7 @@ static void test_dump_all_flags_top_node_and_addr_end(void **state)
 	add(&em, 0xffffffffffff0000ull, 0xffff, EM_MAX_NODES - 1,
 	    EM_HOTPLUG | EM_MIRROR | EM_NOMAP | EM_UNACCEPTED);
 	{
-		struct em_alloc_req r = {
+		struct em_request r = {
 			.size = 0x1000,
 			.align = 0x1000,
 			.max = EM_ALLOC_ANYWHERE,

@@ -752,7 +752,7 @@ static void test_retired_mutators_return_eretired(void **state)
 {
 	struct hfix *f = *state;
 	struct earlymem *em = &f->em;
-	struct em_alloc_req req = {
+	struct em_request req = {
 		.size = PAGE, .align = PAGE, .max = EM_ALLOC_ANYWHERE, .node = EM_NODE_ANY
 	};
 	uint64_t addr = 0x1234;
@@ -1245,7 +1245,7 @@ static void random_instance(struct hfix *f, struct model *m)
 			m->res[k] = true;
 	}
 	for (int i = (int)rnd_below(12); i > 0; i--) {
-		struct em_alloc_req req = {
+		struct em_request req = {
 			.size = UNIT * (1 + rnd_below(64)),
 			.align = UNIT << rnd_below(6),
 			.min = 0,

@@ -306,7 +306,7 @@ static __attribute__((noinline)) uint64_t loop_reserve(const struct range *res,
 static __attribute__((noinline)) uint64_t loop_alloc(const uint64_t *sizes, uint64_t *addrs,
 						     uint32_t n, uint32_t dir)
 {
-	struct em_alloc_req req = {
+	struct em_request req = {
 		.align = PAGE,
 		.min = 0,
 		.max = SLOTS_END,
