@@ -8,7 +8,9 @@
 #                       against Linux memblock's numbers (tools/bench/compare.sh); a
 #                       target counts as met only if every run meets it.
 #   make bench-extra    handoff cost per block, metadata for the 12 TiB fixture against
-#                       a page bitmap, and the size of libearlymem.a's .text.
+#                       a page bitmap, walks and allocations on three real e820 maps,
+#                       and the size of libearlymem.a's .text. `build/em-bench-memblock
+#                       --extra` adds memblock's figures for the real maps.
 #   make bench-ab       REF=rev (default HEAD): is the working tree faster than rev?
 #                       Both builds of the library in one process (build/ab/em-ab),
 #                       repetitions in pairs on the same data; per workload the median

@@ -63,6 +63,15 @@
  *       em_set_node(), as emmap does), against a bootmem-style bitmap of
  *       one bit per 4 KiB page from 0 to the end of the highest memory.
  *       Other logs can be given as LOG... .
+ *   (3) without LOG..., three real e820 maps (QEMU q35 with OVMF, an Asus
+ *       laptop with 26 free ranges, the 12 TiB Superdome 2; fixtures),
+ *       each loaded afresh with page 0 and a 32 MiB kernel at 16 MiB
+ *       reserved: a free walk, ns per range, and 2,000 allocations of 4-64
+ *       KiB below 64 GiB, top-down and bottom-up, ns per allocation (the
+ *       median of 7 repetitions). Here the arrays hold a few dozen
+ *       entries, and every step of a walk is the slow one. Built with
+ *       memblock, the same regions go into memblock, which runs the same
+ *       loops ("memblock:" lines) and must allocate at the same addresses.
  * The size of libearlymem.a's .text comes from `make bench-extra`.
  */
 #define _DEFAULT_SOURCE
@@ -688,31 +697,30 @@ static void put_le(unsigned char *p, uint64_t v, unsigned int bytes)
 
 #define EFI_DESC_SIZE 48u
 
-/* Loads the logs' map as emmap does (UEFI map if there is one, else e820), then SRAT. */
-static void extra_metadata(const char *const *logs, int nlogs)
+/*
+ * Loads the map of the logs read into @p into a fresh em as emmap does:
+ * the UEFI map if there is one, else e820. Returns the number of entries
+ * and says which it was in *@efi.
+ */
+static size_t load_map(const struct parsed *p, bool *efi, size_t *work_bytes_out)
 {
-	struct parsed p = { 0 };
 	const struct fw_list *fw;
-	bool efi;
 	unsigned char *raw;
 	size_t work_bytes;
 	void *work;
 	struct em_fw_stats st;
-	uint64_t lo, end, pages, bitmap, meta;
 	int err;
 
-	for (int i = 0; i < nlogs; i++)
-		read_log(&p, logs[i]);
-	efi = p.efi.n != 0;
-	fw = efi ? &p.efi : &p.e820;
-	check(fw->n != 0, "metadata", "no memory map in the logs");
+	*efi = p->efi.n != 0;
+	fw = *efi ? &p->efi : &p->e820;
+	check(fw->n != 0, "load", "no memory map in the logs");
 	raw = calloc(fw->n, EFI_DESC_SIZE);
 	if (!raw)
-		die("metadata", "out of memory");
+		die("load", "out of memory");
 	for (size_t i = 0; i < fw->n; i++) {
 		const struct fw_ent *e = &fw->v[i];
 
-		if (efi) {
+		if (*efi) {
 			unsigned char *d = raw + i * EFI_DESC_SIZE;
 
 			put_le(d, e->type, 4);
@@ -731,14 +739,33 @@ static void extra_metadata(const char *const *logs, int nlogs)
 	work_bytes = em_fw_work_bytes(&em, fw->n);
 	work = malloc(work_bytes);
 	if (!work)
-		die("metadata", "out of memory");
-	if (efi)
+		die("load", "out of memory");
+	if (*efi)
 		err = em_efi_load_map(&em, raw, (uint64_t)fw->n * EFI_DESC_SIZE, EFI_DESC_SIZE, 1,
 				      EM_EFI_DEFAULT, work, work_bytes, &st);
 	else
 		err = em_e820_load_raw(&em, raw, fw->n, work, work_bytes, &st);
 	if (err)
-		die_err("metadata: loading the map", err);
+		die_err("loading the map", err);
+	free(work);
+	free(raw);
+	if (work_bytes_out)
+		*work_bytes_out = work_bytes;
+	return fw->n;
+}
+
+/* The logs' map (load_map()), then their SRAT; earlymem's metadata against a bitmap. */
+static void extra_metadata(const char *const *logs, int nlogs)
+{
+	struct parsed p = { 0 };
+	bool efi;
+	size_t n, work_bytes;
+	uint64_t lo, end, pages, bitmap, meta;
+	int err;
+
+	for (int i = 0; i < nlogs; i++)
+		read_log(&p, logs[i]);
+	n = load_map(&p, &efi, &work_bytes);
 	for (size_t i = 0; i < p.srat.n; i++) {
 		const struct srat_ent *r = &p.srat.v[i];
 		uint64_t size = r->size > EM_ADDR_END - r->base ? EM_ADDR_END - r->base : r->size;
@@ -754,7 +781,7 @@ static void extra_metadata(const char *const *logs, int nlogs)
 	meta = sizeof(struct earlymem) + em.memory.bytes + em.reserved.bytes;
 
 	printf("metadata_map %s %s, %zu entries, %zu SRAT ranges\n", logs[0], efi ? "UEFI" : "e820",
-	       fw->n, p.srat.n);
+	       n, p.srat.n);
 	printf("metadata_memory_bytes %llu\n", (unsigned long long)em_memory_size(&em));
 	printf("metadata_memory_end 0x%llx\n", (unsigned long long)end);
 	printf("metadata_regions memory %u reserved %u\n", em.memory.cnt, em.reserved.cnt);
@@ -764,9 +791,130 @@ static void extra_metadata(const char *const *logs, int nlogs)
 	printf("metadata_loader_scratch_bytes %zu\n", work_bytes);
 	printf("metadata_bitmap_bytes %llu\n", (unsigned long long)bitmap);
 	printf("metadata_bitmap_over_earlymem %.0f\n", (double)bitmap / (double)meta);
-	free(work);
-	free(raw);
 	parsed_free(&p);
+}
+
+/* (3) The real maps, by the name their lines carry. */
+static const struct {
+	const char *name;
+	const char *log;
+} real_maps[] = {
+	{ "qemu_q35", "tests/fixtures/maps/e820-qemu-q35-ovmf-fedora30.txt" },
+	{ "asus_ux32vd", "tests/fixtures/maps/e820-asus-ux32vd-ivybridge-ami-many-holes.txt" },
+	{ "superdome2", "tests/fixtures/maps/e820-hp-superdome2-16s-12tib.txt" },
+};
+
+#define REAL_WALKS 20000u
+#define REAL_ALLOCS 2000u
+
+/* A real map loaded afresh, page 0 and a 32 MiB kernel image at 16 MiB reserved. */
+static void real_map_fresh(const struct parsed *p)
+{
+	bool efi;
+	int err;
+
+	load_map(p, &efi, NULL);
+	err = em_reserve(&em, 0, PAGE);
+	if (!err)
+		err = em_reserve_label(&em, 16 * MIB, 32 * MIB, "kernel");
+	if (err)
+		die_err("real map: reservations", err);
+}
+
+#ifdef EM_BENCH_MEMBLOCK
+/* The same regions in a fresh memblock. */
+static void real_map_memblock(void)
+{
+	struct em_iter it;
+
+	mb_fresh_empty();
+	em_for_each_mem_range(it, &em, EM_NODE_ANY, EM_SKIP_FLAGS) {
+		check(mb_add(it.base, it.size), "real map", "memblock_add() fails");
+	}
+	em_for_each_reserved_range(it, &em) {
+		check(mb_reserve(it.base, it.size), "real map", "memblock_reserve() fails");
+	}
+}
+#endif
+
+static void extra_real_map(const char *name, const char *log, uint64_t *sizes, uint64_t *addrs,
+			   uint64_t *mb_addrs)
+{
+	struct parsed p = { 0 };
+	double walk[EXTRA_REPS], alloc[2][EXTRA_REPS];
+	double mb_walk[EXTRA_REPS], mb_alloc[2][EXTRA_REPS];
+	uint64_t ranges = 0, bytes = 0, s = DEFAULT_SEED, sum = 0, before;
+
+	(void)mb_walk;
+	(void)mb_alloc;
+	(void)mb_addrs;
+	read_log(&p, log);
+	for (uint32_t i = 0; i < REAL_ALLOCS; i++) {
+		sizes[i] = (1 + rnd_below(&s, 16)) * PAGE;
+		sum += sizes[i];
+	}
+	for (int r = 0; r < EXTRA_REPS; r++) {
+		real_map_fresh(&p);
+		walk[r] = (double)loop_iter(REAL_WALKS, &ranges, &bytes) / (double)ranges;
+		check(bytes / REAL_WALKS == em_free_size(&em), name, "walks miss free bytes");
+#ifdef EM_BENCH_MEMBLOCK
+		{
+			uint64_t mb_ranges, mb_bytes;
+
+			real_map_memblock();
+			mb_walk[r] = (double)mb_loop_iter(REAL_WALKS, &mb_ranges, &mb_bytes) /
+				     (double)mb_ranges;
+			check(mb_ranges == ranges && mb_bytes == bytes, name,
+			      "memblock walks other ranges");
+		}
+#endif
+		for (int bu = 0; bu < 2; bu++) {
+			real_map_fresh(&p);
+			before = em_reserved_size(&em);
+			alloc[bu][r] =
+				(double)loop_alloc(sizes, addrs, REAL_ALLOCS,
+						   bu ? EM_ALLOC_BOTTOM_UP : EM_ALLOC_TOP_DOWN) /
+				REAL_ALLOCS;
+			check(em_reserved_size(&em) == before + sum && em_check(&em, NULL) == 0,
+			      name, "allocations are off");
+#ifdef EM_BENCH_MEMBLOCK
+			real_map_fresh(&p);
+			real_map_memblock();
+			mb_alloc[bu][r] = (double)mb_loop_alloc(sizes, mb_addrs, REAL_ALLOCS, bu) /
+					  REAL_ALLOCS;
+			check(memcmp(addrs, mb_addrs, REAL_ALLOCS * sizeof(*addrs)) == 0, name,
+			      "memblock allocates elsewhere");
+#endif
+		}
+	}
+	printf("realmap_%s_ranges_per_walk %llu\n", name,
+	       (unsigned long long)(ranges / REAL_WALKS));
+	printf("realmap_%s_walk_ns_per_range %.2f\n", name, median(walk, EXTRA_REPS));
+	printf("realmap_%s_alloc_topdown_ns %.2f\n", name, median(alloc[0], EXTRA_REPS));
+	printf("realmap_%s_alloc_bottomup_ns %.2f\n", name, median(alloc[1], EXTRA_REPS));
+#ifdef EM_BENCH_MEMBLOCK
+	printf("memblock:realmap_%s_walk_ns_per_range %.2f\n", name, median(mb_walk, EXTRA_REPS));
+	printf("memblock:realmap_%s_alloc_topdown_ns %.2f\n", name,
+	       median(mb_alloc[0], EXTRA_REPS));
+	printf("memblock:realmap_%s_alloc_bottomup_ns %.2f\n", name,
+	       median(mb_alloc[1], EXTRA_REPS));
+#endif
+	parsed_free(&p);
+}
+
+static void extra_real_maps(void)
+{
+	uint64_t *sizes = calloc(REAL_ALLOCS, sizeof(*sizes));
+	uint64_t *addrs = calloc(REAL_ALLOCS, sizeof(*addrs));
+	uint64_t *mb_addrs = calloc(REAL_ALLOCS, sizeof(*mb_addrs));
+
+	if (!sizes || !addrs || !mb_addrs)
+		die("real maps", "out of memory");
+	for (size_t i = 0; i < sizeof(real_maps) / sizeof(real_maps[0]); i++)
+		extra_real_map(real_maps[i].name, real_maps[i].log, sizes, addrs, mb_addrs);
+	free(sizes);
+	free(addrs);
+	free(mb_addrs);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -801,11 +949,16 @@ int main(int argc, char **argv)
 	unsigned int max_reps;
 
 	if (argc > 1 && strcmp(argv[1], "--extra") == 0) {
+#ifdef EM_BENCH_MEMBLOCK
+		mb_setup();
+#endif
 		extra_handoff();
-		if (argc > 2)
+		if (argc > 2) {
 			extra_metadata((const char *const *)argv + 2, argc - 2);
-		else
+		} else {
 			extra_metadata(superdome, 2);
+			extra_real_maps();
+		}
 		return 0;
 	}
 	for (int i = 1; i < argc; i++) {

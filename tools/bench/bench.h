@@ -58,6 +58,9 @@ void mb_setup(void);
 /* A fresh memblock: the hole (and [0, SLOTS_END) if @slots), resizing allowed,
  * the current limit at the hole's end. */
 void mb_fresh(bool slots);
+/* An empty memblock, resizing allowed, no current limit (the real maps of --extra). */
+void mb_fresh_empty(void);
+bool mb_add(uint64_t base, uint64_t size);
 bool mb_reserve(uint64_t base, uint64_t size);
 void mb_counts(struct mb_counts *c);
 uint64_t mb_loop_add(const uint32_t *order, uint32_t n);

@@ -74,6 +74,20 @@ void mb_fresh(bool slots)
 	memblock_set_current_limit(AT(HOLE_END));
 }
 
+void mb_fresh_empty(void)
+{
+	reset_type(&memblock.memory, memory_init, memory_init_max);
+	reset_type(&memblock.reserved, reserved_init, reserved_init_max);
+	memblock_set_bottom_up(false);
+	memblock_allow_resize();
+	memblock_set_current_limit(MEMBLOCK_ALLOC_ANYWHERE);
+}
+
+bool mb_add(uint64_t base, uint64_t size)
+{
+	return memblock_add(AT(base), size) == 0;
+}
+
 bool mb_reserve(uint64_t base, uint64_t size)
 {
 	return memblock_reserve(AT(base), size) == 0;
