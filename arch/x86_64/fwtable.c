@@ -331,9 +331,25 @@ static int add_run(struct earlymem *em, const struct memory_run *r)
 }
 
 /*
- * Adds the largest stretch of memory the map does not reserve. Loaded
- * before anything else, it is where arrays that must double during the
- * load find room: never on a range the map reserves.
+ * Bytes of @r that doubling could take: none if its flags keep doubling
+ * away (it takes plain memory only: no hotplug, nomap or unaccepted), else
+ * its whole pages below the current limit.
+ */
+static uint64_t room_of(const struct earlymem *em, const struct memory_run *r)
+{
+	uint64_t last = r->last < em->current_limit ? r->last : em->current_limit;
+
+	if (r->flags & EM_SKIP_FLAGS)
+		return 0;
+	return r->first < last ? last - r->first : 0;
+}
+
+/*
+ * Adds the stretch of memory the map does not reserve with the most room
+ * for doubling. Loaded before anything else, it is where arrays that must
+ * double during the load find room: never on a range the map reserves,
+ * and not on the largest range when that is memory doubling may not use
+ * (Unaccepted memory is often most of a confidential guest's RAM).
  */
 static int load_largest_free(struct earlymem *em, const struct em_fw_entry *t, size_t n,
 			     em_fw_classify classify, const void *ctx)
@@ -342,7 +358,7 @@ static int load_largest_free(struct earlymem *em, const struct em_fw_entry *t, s
 	size_t i = 0;
 
 	while (next_memory_run(t, n, &i, classify, ctx, true, &r))
-		if (pages_of(&r) > pages_of(&largest))
+		if (room_of(em, &r) > room_of(em, &largest))
 			largest = r;
 	return add_run(em, &largest);
 }

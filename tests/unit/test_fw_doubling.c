@@ -134,12 +134,71 @@ static void test_settle_without_room_rolls_back(void **state)
 	sim_fini(&sim);
 }
 
+/*
+ * A map with more memory ranges than the static arrays hold, whose largest
+ * range is memory doubling may not use (Unaccepted, as in TDX and SEV-SNP
+ * guests, or hot-pluggable): loaded first, it left the arrays nowhere to
+ * grow, and the load failed with EM_ENOMEM although the map has plain RAM.
+ * The range loaded first is now the largest one doubling can use.
+ */
+static void load_big_map(uint32_t big_type, uint64_t big_attr)
+{
+	static struct earlymem em;
+	static uint8_t work[1 << 17];
+	const unsigned small = EM_STATIC_REGIONS + 46;
+	uint8_t *map = calloc(small + 2, 48);
+	struct phys_sim sim;
+	struct em_iter it;
+	unsigned plain = 0;
+
+	assert_non_null(map);
+	sim_init(&sim, 0, 256 * MiB);
+	setup_em(&em, &sim);
+	assert_int_equal(em_allow_resize(&em), 0);
+	/* One-page ranges, apart; the big range at 16 MiB; 1 MiB of plain RAM at 128 MiB. */
+	for (unsigned i = 0; i < small; i++)
+		desc(map + 48 * i, EM_EFI_CONVENTIONAL, 1 * MiB + 8 * KiB * i, 4 * KiB);
+	desc(map + 48 * small, big_type, 16 * MiB, 64 * MiB);
+	put64(map + 48 * small + 32, big_attr);
+	desc(map + 48 * (small + 1), EM_EFI_CONVENTIONAL, 128 * MiB, 1 * MiB);
+
+	assert_int_equal(em_efi_load_map(&em, map, 48 * (small + 2), 48, 1, EM_EFI_DEFAULT, work,
+					 sizeof(work), NULL),
+			 0);
+	assert_check(&em);
+	assert_int_equal(em.memory.cnt, small + 2);
+	/* The doubled memory array is in the plain 1 MiB, the only room it may use. */
+	assert_true(em.memory.bytes != 0);
+	assert_true(em.memory.phys >= 128 * MiB && em.memory.phys + em.memory.bytes <= 129 * MiB);
+	em_for_each_mem_range(it, &em, EM_NODE_ANY, EM_SKIP_FLAGS) {
+		if (!(it.flags & EM_SKIP_FLAGS))
+			plain++;
+	}
+	assert_int_equal(plain, small + 1);
+	free(map);
+	sim_fini(&sim);
+}
+
+static void test_largest_range_unaccepted(void **state)
+{
+	(void)state;
+	load_big_map(EM_EFI_UNACCEPTED, 0);
+}
+
+static void test_largest_range_hotplug(void **state)
+{
+	(void)state;
+	load_big_map(EM_EFI_CONVENTIONAL, EM_EFI_MEMORY_HOT_PLUGGABLE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loader_data_stays_reserved_after_doubling),
 		cmocka_unit_test(test_settle_moves_storage_at_its_size),
 		cmocka_unit_test(test_settle_without_room_rolls_back),
+		cmocka_unit_test(test_largest_range_unaccepted),
+		cmocka_unit_test(test_largest_range_hotplug),
 	};
 
 	return cmocka_run_group_tests_name("test_fw_doubling", tests, NULL, NULL);
