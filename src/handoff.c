@@ -14,9 +14,17 @@ struct walk {
 	struct earlymem *em;
 	const struct em_handoff_ops *ops;
 	struct em_handoff_stats *st;
-	/* With discard: the doubled storage, kept out of the reserved report. */
-	struct em_span self[2];
-	uint64_t self_seen[2]; /* bytes of it met in memory during the walk */
+	/*
+	 * With discard: the doubled storage that is released after the walk,
+	 * kept out of the reserved report, and the node and flags of the one
+	 * memory region holding it.
+	 */
+	struct self_storage {
+		struct em_array *array;
+		struct em_span span;
+		int node;
+		uint32_t flags;
+	} self[2];
 	unsigned nself;
 };
 
@@ -175,22 +183,21 @@ static void report_reserved(struct walk *w, uint64_t base, uint64_t end, int nod
 		w->ops->reserved(w->ops->ctx, base, end - base, node, flags, label);
 }
 
-/* A reserved piece of memory: the doubled storage (with discard) is set aside, not reported. */
+/*
+ * A reserved piece of memory: the doubled storage released after the walk
+ * (with discard) is set aside, not reported.
+ */
 static void reserved_piece(struct walk *w, uint64_t base, uint64_t end, int node, uint32_t flags,
 			   const char *label)
 {
 	for (unsigned i = 0; i < w->nself && base < end; i++) {
-		const struct em_span *s = &w->self[i];
+		const struct em_span *s = &w->self[i].span;
 
 		if (s->end <= base || s->base >= end)
 			continue;
 		if (s->base > base)
 			report_reserved(w, base, s->base, node, flags, label);
-		base = s->base > base ? s->base : base;
-		uint64_t stop = s->end < end ? s->end : end;
-
-		w->self_seen[i] += stop - base;
-		base = stop;
+		base = s->end < end ? s->end : end;
 	}
 	report_reserved(w, base, end, node, flags, label);
 }
@@ -273,37 +280,54 @@ static bool back_to_static(struct em_array *a, struct em_region *storage, uint32
 }
 
 /*
- * Releases the doubled storage after the walk. What is needed from the
- * arrays is read first; then both arrays move back to static storage;
- * only then are the old pages released (the page allocator may write
- * into them at once). Storage that no longer lies in one memory region
- * (memory was removed or changed under it) is reported reserved instead.
+ * With discard: @a's doubled storage is released after the walk if it lies
+ * in one memory region that may be released (not NOMAP or unaccepted).
+ * Storage whose memory changed under it (removed, split between nodes,
+ * marked) is not: @a stays on it, and it stays a reservation like any
+ * other, which the walk reports piece by piece with the node and flags of
+ * its memory.
+ */
+static void add_self(struct walk *w, struct em_array *a)
+{
+	const struct em_region *m;
+
+	if (!a->bytes)
+		return;
+	m = one_region(&w->em->memory, a->phys, a->phys + a->bytes);
+	if (!m || (m->flags & (EM_NOMAP | EM_UNACCEPTED)))
+		return;
+	w->self[w->nself++] = (struct self_storage){
+		.array = a,
+		.span = { a->phys, a->phys + a->bytes },
+		.node = m->node,
+		.flags = m->flags,
+	};
+}
+
+/*
+ * Releases the doubled storage set aside by add_self() after the walk:
+ * its arrays move back to static storage first; only then are the old
+ * pages released (the page allocator may write into them at once).
  */
 static void discard(struct walk *w)
 {
 	struct earlymem *em = w->em;
-	struct em_region where[2];
-	bool whole[2] = { false, false };
 
-	for (unsigned i = 0; i < w->nself; i++) {
-		const struct em_region *m =
-			one_region(&em->memory, w->self[i].base, w->self[i].end);
-
-		/* Releasable: all in one plain memory region (nothing marked it since). */
-		whole[i] = m && w->self_seen[i] == w->self[i].end - w->self[i].base &&
-			   !(m->flags & (EM_NOMAP | EM_UNACCEPTED));
-		where[i] = m ? *m : (struct em_region){ .node = EM_NODE_NONE };
-	}
 	/*
 	 * Late frees need both arrays: to check the reservation and to find the
 	 * node of the pages. If either had to be emptied, they are refused.
 	 */
-	em->no_late_free = !back_to_static(&em->memory, em->memory_static, em->memory_static_heads);
-	em->no_late_free |=
-		!back_to_static(&em->reserved, em->reserved_static, em->reserved_static_heads);
+	for (unsigned i = 0; i < w->nself; i++) {
+		struct em_array *a = w->self[i].array;
+		bool mem = a == &em->memory;
+
+		if (!back_to_static(a, mem ? em->memory_static : em->reserved_static,
+				    mem ? em->memory_static_heads : em->reserved_static_heads))
+			em->no_late_free = true;
+	}
 	/* The storage is the page allocator's now: a late free must not release it again. */
 	for (unsigned i = 0; i < w->nself && !em->no_late_free; i++) {
-		const struct em_span *s = &w->self[i];
+		const struct em_span *s = &w->self[i].span;
 
 		if (em__remove_count(&em->reserved, s->base, s->end) > em->reserved.max)
 			em->no_late_free = true;
@@ -311,15 +335,10 @@ static void discard(struct walk *w)
 			em__remove_apply(&em->reserved, s->base, s->end);
 	}
 	for (unsigned i = 0; i < w->nself; i++) {
-		const struct em_span *s = &w->self[i];
+		const struct self_storage *s = &w->self[i];
 
-		if (!whole[i]) {
-			report_reserved(w, s->base, s->base + w->self_seen[i], where[i].node,
-					where[i].flags, EM_LABEL_SELF);
-			continue;
-		}
-		w->st->discarded_bytes += s->end - s->base;
-		release_pages(w->ops, w->st, s->base, s->end, where[i].node, where[i].flags);
+		w->st->discarded_bytes += s->span.end - s->span.base;
+		release_pages(w->ops, w->st, s->span.base, s->span.end, s->node, s->flags);
 	}
 }
 
@@ -352,16 +371,11 @@ int em_handoff(struct earlymem *em, const struct em_handoff_ops *ops,
 	w.st = stats;
 	stats->memory_bytes = em->memory.total_size;
 	if (ops->discard) {
-		if (em->memory.bytes)
-			w.self[w.nself++] = (struct em_span){ em->memory.phys,
-							      em->memory.phys + em->memory.bytes };
-		if (em->reserved.bytes)
-			w.self[w.nself++] =
-				(struct em_span){ em->reserved.phys,
-						  em->reserved.phys + em->reserved.bytes };
+		add_self(&w, &em->memory);
+		add_self(&w, &em->reserved);
 		/* reserved_piece() cuts pieces left to right: keep the spans sorted. */
-		if (w.nself == 2 && w.self[1].base < w.self[0].base) {
-			struct em_span t = w.self[0];
+		if (w.nself == 2 && w.self[1].span.base < w.self[0].span.base) {
+			struct self_storage t = w.self[0];
 
 			w.self[0] = w.self[1];
 			w.self[1] = t;

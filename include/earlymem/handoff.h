@@ -29,7 +29,10 @@
  * With discard, the doubled region arrays (reserved as "earlymem") are not
  * reported as reserved: they are released last, after the walk that reads
  * them, in address order. The arrays then move back into the instance's static storage where
- * they fit; an array that does not fit is emptied.
+ * they fit; an array that does not fit is emptied. Storage whose memory
+ * changed after it was placed (removed, split between nodes or flags,
+ * marked EM_NOMAP or EM_UNACCEPTED) is not released: its array stays on
+ * it, and it is reported reserved like any other reservation.
  *
  * Afterwards the instance is retired: allocation fails with EM_ERETIRED,
  * the arrays never double again, and em_free() becomes a late free: the

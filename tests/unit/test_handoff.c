@@ -1028,6 +1028,63 @@ static void test_discard_keeps_nomap_storage(void **state)
 	assert_int_equal(f->st.reserved_bytes, PAGE + sb);
 }
 
+/*
+ * Storage split between two nodes after it doubled (an SRAT applied late):
+ * not released, but reported as the reservation it is, piece by piece with
+ * each node. Found by a review: it was reported as one range without a
+ * node.
+ */
+static void test_discard_reports_storage_split_between_nodes(void **state)
+{
+	struct hfix *f = *state;
+	uint64_t sp, sb;
+
+	doubled_reserved(f);
+	sp = f->em.reserved.phys;
+	sb = f->em.reserved.bytes;
+	OK(&f->em, em_set_node(&f->em, SIM_BASE, sp + PAGE - SIM_BASE, 0));
+	OK(&f->em, em_set_node(&f->em, sp + PAGE, SIM_END - sp - PAGE, 1));
+	ops_range(f);
+	f->ops.discard = true;
+	handoff(f);
+	ASSERT_CALLS(&f->rec, RES(SIM_BASE, PAGE, 0, 0, "p"),
+		     RNG(SIM_BASE + PAGE, sp - SIM_BASE - PAGE, 0, 0),
+		     RES(sp, PAGE, 0, 0, EM_LABEL_SELF),
+		     RES(sp + PAGE, sb - PAGE, 1, 0, EM_LABEL_SELF));
+	assert_int_equal(f->st.discarded_bytes, 0);
+	assert_int_equal(f->st.reserved_bytes, PAGE + sb);
+	/* The array stays on it, readable, and the storage cannot be freed. */
+	assert_int_equal(f->em.reserved.phys, sp);
+	EXPECT_FAIL(&f->em, EM_EBUSY, em_free(&f->em, sp, PAGE));
+	OK(&f->em, em_free(&f->em, SIM_BASE, PAGE));
+	ASSERT_CALLS(&f->rec, RNG(SIM_BASE, PAGE, 0, 0));
+}
+
+/*
+ * Storage whose first page is no longer memory: that page is not reported
+ * (not memory), the rest is, with its memory's node. Found by a review: the
+ * report was the first sb - PAGE bytes, that page included and the last
+ * page of memory neither released nor reported.
+ */
+static void test_discard_reports_storage_partly_removed(void **state)
+{
+	struct hfix *f = *state;
+	uint64_t sp, sb;
+
+	doubled_reserved(f);
+	sp = f->em.reserved.phys;
+	sb = f->em.reserved.bytes;
+	OK(&f->em, em_remove(&f->em, sp, PAGE));
+	ops_range(f);
+	f->ops.discard = true;
+	handoff(f);
+	ASSERT_CALLS(&f->rec, RES(SIM_BASE, PAGE, NN, 0, "p"),
+		     RNG(SIM_BASE + PAGE, sp - SIM_BASE - PAGE, NN, 0),
+		     RES(sp + PAGE, sb - PAGE, NN, 0, EM_LABEL_SELF));
+	assert_int_equal(f->st.discarded_bytes, 0);
+	assert_stats(&f->st, SIM_SIZE - PAGE, sp - SIM_BASE - PAGE, 1, sb, 0);
+}
+
 /* A transaction begun before the handoff cannot undo it: pages would be released twice. */
 static void test_txn_rollback_refused_after_handoff(void **state)
 {
@@ -1491,6 +1548,8 @@ int main(void)
 		T(test_discard_of_both_arrays),
 		cmocka_unit_test(test_blocks_count_huge_ranges),
 		T(test_discard_keeps_nomap_storage),
+		T(test_discard_reports_storage_split_between_nodes),
+		T(test_discard_reports_storage_partly_removed),
 		T(test_txn_rollback_refused_after_handoff),
 		T(test_discard_of_a_full_reserved_array_refuses_late_free),
 		T(test_discard_storage_as_blocks),
