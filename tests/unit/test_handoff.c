@@ -949,8 +949,11 @@ static void reserve_pages(struct earlymem *em, uint64_t base, unsigned int n)
 		OK(em, em_reserve_label(em, base + 2ull * i * PAGE, PAGE, "p"));
 }
 
-/* The reserved array doubled, then most reservations freed again. */
-static void doubled_reserved(struct hfix *f)
+/*
+ * The reserved array doubled, then most reservations freed again; *@sp and
+ * *@sb say where its storage is.
+ */
+static void doubled_reserved(struct hfix *f, uint64_t *sp, uint64_t *sb)
 {
 	sim_setup(f);
 	reserve_pages(&f->em, SIM_BASE, EM_STATIC_REGIONS + 1);
@@ -959,6 +962,8 @@ static void doubled_reserved(struct hfix *f)
 		OK(&f->em, em_free(&f->em, SIM_BASE + 2ull * i * PAGE, PAGE));
 	ASSERT_TABLE(&f->em.reserved, { SIM_BASE, PAGE, 0, NN, "p" },
 		     { f->em.reserved.phys, f->em.reserved.bytes, 0, NN, EM_LABEL_SELF });
+	*sp = f->em.reserved.phys;
+	*sb = f->em.reserved.bytes;
 }
 
 static void test_storage_is_reported_reserved_without_discard(void **state)
@@ -966,9 +971,7 @@ static void test_storage_is_reported_reserved_without_discard(void **state)
 	struct hfix *f = *state;
 	uint64_t sp, sb;
 
-	doubled_reserved(f);
-	sp = f->em.reserved.phys;
-	sb = f->em.reserved.bytes;
+	doubled_reserved(f, &sp, &sb);
 	ops_range(f);
 	handoff(f);
 	assert_int_equal(sp + sb, SIM_END); /* top-down */
@@ -986,9 +989,7 @@ static void test_discard_releases_storage_last(void **state)
 	struct hfix *f = *state;
 	uint64_t sp, sb;
 
-	doubled_reserved(f);
-	sp = f->em.reserved.phys;
-	sb = f->em.reserved.bytes;
+	doubled_reserved(f, &sp, &sb);
 	ops_range(f);
 	f->ops.discard = true;
 	handoff(f);
@@ -1014,9 +1015,7 @@ static void test_discard_keeps_nomap_storage(void **state)
 	struct hfix *f = *state;
 	uint64_t sp, sb;
 
-	doubled_reserved(f);
-	sp = f->em.reserved.phys;
-	sb = f->em.reserved.bytes;
+	doubled_reserved(f, &sp, &sb);
 	OK(&f->em, em_mark(&f->em, sp, sb, EM_NOMAP));
 	ops_range(f);
 	f->ops.discard = true;
@@ -1039,9 +1038,7 @@ static void test_discard_reports_storage_split_between_nodes(void **state)
 	struct hfix *f = *state;
 	uint64_t sp, sb;
 
-	doubled_reserved(f);
-	sp = f->em.reserved.phys;
-	sb = f->em.reserved.bytes;
+	doubled_reserved(f, &sp, &sb);
 	OK(&f->em, em_set_node(&f->em, SIM_BASE, sp + PAGE - SIM_BASE, 0));
 	OK(&f->em, em_set_node(&f->em, sp + PAGE, SIM_END - sp - PAGE, 1));
 	ops_range(f);
@@ -1071,9 +1068,7 @@ static void test_discard_reports_storage_partly_removed(void **state)
 	struct hfix *f = *state;
 	uint64_t sp, sb;
 
-	doubled_reserved(f);
-	sp = f->em.reserved.phys;
-	sb = f->em.reserved.bytes;
+	doubled_reserved(f, &sp, &sb);
 	OK(&f->em, em_remove(&f->em, sp, PAGE));
 	ops_range(f);
 	f->ops.discard = true;
@@ -1179,9 +1174,7 @@ static void test_discard_storage_as_blocks(void **state)
 	struct hfix *f = *state;
 	uint64_t sp, sb;
 
-	doubled_reserved(f);
-	sp = f->em.reserved.phys;
-	sb = f->em.reserved.bytes;
+	doubled_reserved(f, &sp, &sb);
 	buddy_init(&f->buddy, 10);
 	f->rec.buddy = &f->buddy;
 	ops_block(f, 10);
