@@ -702,7 +702,8 @@ size_t em_txn_bytes(const struct earlymem *em);
  * every change since begin, allocations included.
  *
  * Return: 0; EM_EINVAL when @buf is NULL or not 8-byte aligned, or @bytes <
- * em_txn_bytes(@em).
+ * em_txn_bytes(@em); EM_ERETIRED after em_handoff() (late frees hand pages
+ * to the page allocator, which no rollback can take back).
  */
 int em_txn_begin(const struct earlymem *em, void *buf, size_t bytes);
 
@@ -712,7 +713,8 @@ int em_txn_begin(const struct earlymem *em, void *buf, size_t bytes);
  * free again in the restored reserved array).
  *
  * Return: 0; EM_EINVAL (@buf holds no saved state); EM_ERETIRED (em_handoff()
- * ran since begin: its pages belong to the page allocator; nothing changes).
+ * ran: its pages, and those of late frees, belong to the page allocator;
+ * nothing changes).
  */
 int em_txn_rollback(struct earlymem *em, const void *buf);
 

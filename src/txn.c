@@ -18,7 +18,6 @@ struct txn_header {
 	uint64_t magic;
 	struct em_array memory;
 	struct em_array reserved;
-	bool retired;
 };
 
 #define TXN_MAGIC 0x656d74786e763031ull /* "emtxnv01" */
@@ -36,8 +35,9 @@ int em_txn_begin(const struct earlymem *em, void *buf, size_t bytes)
 
 	if (!buf || bytes < em_txn_bytes(em) || ((uintptr_t)buf & 7))
 		return EM_EINVAL;
+	if (em->retired)
+		return EM_ERETIRED;
 	h->magic = TXN_MAGIC;
-	h->retired = em->retired;
 	h->memory = em->memory;
 	h->reserved = em->reserved;
 	regions = (struct em_region *)(h + 1);
@@ -54,8 +54,11 @@ int em_txn_rollback(struct earlymem *em, const void *buf)
 	if (!h || h->magic != TXN_MAGIC)
 		return EM_EINVAL;
 	regions = (const struct em_region *)(h + 1);
-	/* Pages handed off since begin belong to the page allocator: no way back. */
-	if (em->retired != h->retired)
+	/*
+	 * Pages handed off, or freed late, since begin belong to the page
+	 * allocator: a retired instance has no way back.
+	 */
+	if (em->retired)
 		return EM_ERETIRED;
 	em->memory = h->memory;
 	em->reserved = h->reserved;

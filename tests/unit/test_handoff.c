@@ -1096,6 +1096,31 @@ static void test_txn_rollback_refused_after_handoff(void **state)
 	EXPECT_FAIL(&f->em, EM_ENOENT, em_free(&f->em, 0, PAGE));
 }
 
+/*
+ * Nor can one begun after it: a rollback would bring back reservations
+ * that late frees removed, and freeing them again would release their
+ * pages twice. Found by a review: begin and rollback both succeeded.
+ */
+static void test_txn_refused_after_handoff(void **state)
+{
+	struct hfix *f = *state;
+	static uint64_t before[1024], after[1024];
+
+	OK(&f->em, em_add(&f->em, 0, 16 * PAGE));
+	OK(&f->em, em_reserve_label(&f->em, 8 * PAGE, PAGE, "p"));
+	assert_int_equal(em_txn_begin(&f->em, before, sizeof(before)), 0);
+	ops_range(f);
+	handoff(f);
+	f->rec.n = 0;
+	EXPECT_FAIL(&f->em, EM_ERETIRED, em_txn_begin(&f->em, after, sizeof(after)));
+	OK(&f->em, em_free(&f->em, 8 * PAGE, PAGE));
+	ASSERT_CALLS(&f->rec, RNG(8 * PAGE, PAGE, NN, 0));
+	EXPECT_FAIL(&f->em, EM_ERETIRED, em_txn_rollback(&f->em, before));
+	EXPECT_FAIL(&f->em, EM_EINVAL, em_txn_rollback(&f->em, after)); /* it holds nothing */
+	EXPECT_FAIL(&f->em, EM_ENOENT, em_free(&f->em, 8 * PAGE, PAGE));
+	ASSERT_NO_CALLS(&f->rec);
+}
+
 /* Both arrays doubled: both storages last, in address order, after everything else. */
 static void test_discard_of_both_arrays(void **state)
 {
@@ -1544,6 +1569,7 @@ int main(void)
 		T(test_discard_reports_storage_split_between_nodes),
 		T(test_discard_reports_storage_partly_removed),
 		T(test_txn_rollback_refused_after_handoff),
+		T(test_txn_refused_after_handoff),
 		T(test_discard_of_a_full_reserved_array_refuses_late_free),
 		T(test_discard_storage_as_blocks),
 		T(test_random_instances_end_to_end),
