@@ -61,19 +61,6 @@ static void reset_type(struct memblock_type *t, struct memblock_region *init, un
 	t->total_size = 0;
 }
 
-void mb_fresh(bool slots)
-{
-	reset_type(&memblock.memory, memory_init, memory_init_max);
-	reset_type(&memblock.reserved, reserved_init, reserved_init_max);
-	memblock_set_bottom_up(false);
-	if (memblock_add(AT(HOLE_BASE), HOLE_SIZE) || (slots && memblock_add(AT(0), SLOTS_END))) {
-		fprintf(stderr, "em-bench: memblock: set-up fails\n");
-		exit(1);
-	}
-	memblock_allow_resize();
-	memblock_set_current_limit(AT(HOLE_END));
-}
-
 void mb_fresh_empty(void)
 {
 	reset_type(&memblock.memory, memory_init, memory_init_max);
@@ -81,6 +68,16 @@ void mb_fresh_empty(void)
 	memblock_set_bottom_up(false);
 	memblock_allow_resize();
 	memblock_set_current_limit(MEMBLOCK_ALLOC_ANYWHERE);
+}
+
+void mb_fresh(bool slots)
+{
+	mb_fresh_empty();
+	if (memblock_add(AT(HOLE_BASE), HOLE_SIZE) || (slots && memblock_add(AT(0), SLOTS_END))) {
+		fprintf(stderr, "em-bench: memblock: set-up fails\n");
+		exit(1);
+	}
+	memblock_set_current_limit(AT(HOLE_END));
 }
 
 bool mb_add(uint64_t base, uint64_t size)
