@@ -514,8 +514,11 @@ struct em_iter {
 	uint64_t hi_;
 	uint64_t cursor_;
 	uint64_t nodes_;
-	uint32_t mi_;
-	uint32_t ri_;
+	/* cursors: the next memory (or, walking reservations, reserved) region and reservation */
+	const struct em_region *m_;
+	const struct em_region *mstop_;
+	const struct em_region *r_;
+	const struct em_region *rstop_;
 	uint32_t accept_;
 	uint8_t kind_;
 	bool none_;

@@ -111,6 +111,55 @@ void em__ra_move(struct em_array *a, struct em_region *storage, uint32_t *heads,
 void em__ra_copy_out(const struct em_array *a, struct em_region *out);
 /* Writes cnt entries from @in back over the array's storage (after em__ra_copy_out). */
 void em__ra_restore(struct em_array *a, const struct em_region *in);
+/*
+ * Runs: entries that lie in consecutive slots, which walks step through
+ * with a pointer instead of looking each one up. Each is O(1), and short
+ * for one ring (every array of up to csize entries).
+ * em__ra_run_up(): entry @i (< cnt), and in *@last the last entry of the
+ * run that starts there (at least entry @i itself).
+ * em__ra_run_down(): entry @i (< cnt), and in *@first the first entry of
+ * the run that ends there.
+ * em__ra_index(): the index of entry @p.
+ */
+const struct em_region *em__ra_run_up_chunked(const struct em_array *a, uint32_t i,
+					      const struct em_region **last);
+const struct em_region *em__ra_run_down_chunked(const struct em_array *a, uint32_t i,
+						const struct em_region **first);
+uint32_t em__ra_index_chunked(const struct em_array *a, const struct em_region *p);
+
+static inline const struct em_region *em__ra_run_up(const struct em_array *a, uint32_t i,
+						    const struct em_region **last)
+{
+	uint32_t s, n;
+
+	if (a->cnt > a->csize)
+		return em__ra_run_up_chunked(a, i, last);
+	/* One ring: up to its last entry, or to its last slot where it wraps. */
+	s = (a->heads[0] + i) & (a->csize - 1);
+	n = a->cnt - i < a->csize - s ? a->cnt - i : a->csize - s;
+	*last = a->regions + s + n - 1;
+	return a->regions + s;
+}
+
+static inline const struct em_region *em__ra_run_down(const struct em_array *a, uint32_t i,
+						      const struct em_region **first)
+{
+	uint32_t s;
+
+	if (a->cnt > a->csize)
+		return em__ra_run_down_chunked(a, i, first);
+	/* One ring: down to its first entry, or to slot 0 where it wraps. */
+	s = (a->heads[0] + i) & (a->csize - 1);
+	*first = a->regions + s - (i < s ? i : s);
+	return a->regions + s;
+}
+
+static inline uint32_t em__ra_index(const struct em_array *a, const struct em_region *p)
+{
+	if (a->cnt > a->csize)
+		return em__ra_index_chunked(a, p);
+	return (uint32_t)(p - a->regions - a->heads[0]) & (a->csize - 1);
+}
 
 /*
  * ---- ranges.c: range algebra on one array ----

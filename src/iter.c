@@ -4,6 +4,12 @@
  * walks step through memory and reservations together (a merge walk, each
  * array read once), optionally inside a window [lo, hi): allocation uses
  * the window to start at its bounds instead of at one end.
+ *
+ * Walks hold pointers, not indices: a cursor is an entry and the last (or,
+ * walking down, first) entry of its run, the entries stored in consecutive
+ * slots from it on (em__ra_run_up()). Inside a run the next entry is the
+ * next slot; only at a run's end does the walk look an entry up. Every
+ * real firmware map fits in one ring, which is one run or two.
  */
 #include "internal.h"
 
@@ -25,33 +31,91 @@ static void yield(struct em_iter *it, uint64_t base, uint64_t end, const struct 
 	it->label = r->label;
 }
 
+/* The entry after @p walking up @a, or NULL past the last; *@stop: @p's run's last entry. */
+static __attribute__((noinline)) const struct em_region *
+next_run_up(const struct em_array *a, const struct em_region *p, const struct em_region **stop)
+{
+	uint32_t i = em__ra_index(a, p) + 1;
+
+	return i < a->cnt ? em__ra_run_up(a, i, stop) : NULL;
+}
+
+static inline const struct em_region *up(const struct em_array *a, const struct em_region *p,
+					 const struct em_region **stop)
+{
+	return p != *stop ? p + 1 : next_run_up(a, p, stop);
+}
+
+/* The entry before @p walking down @a, or NULL below the first; *@stop: its run's first. */
+static __attribute__((noinline)) const struct em_region *
+next_run_down(const struct em_array *a, const struct em_region *p, const struct em_region **stop)
+{
+	uint32_t i = em__ra_index(a, p);
+
+	return i > 0 ? em__ra_run_down(a, i - 1, stop) : NULL;
+}
+
+static inline const struct em_region *down(const struct em_array *a, const struct em_region *p,
+					   const struct em_region **stop)
+{
+	return p != *stop ? p - 1 : next_run_down(a, p, stop);
+}
+
+/* Cursors at entry @i of @a (NULL if there is none) for a walk up or down. */
+static const struct em_region *cursor_up(const struct em_array *a, uint32_t i,
+					 const struct em_region **stop)
+{
+	return i < a->cnt ? em__ra_run_up(a, i, stop) : NULL;
+}
+
+static const struct em_region *cursor_down(const struct em_array *a, uint32_t i,
+					   const struct em_region **stop)
+{
+	return i < a->cnt ? em__ra_run_down(a, i, stop) : NULL;
+}
+
 void em__iter_init(struct em_iter *it, const struct earlymem *em, enum em_iter_kind kind,
 		   uint64_t lo, uint64_t hi, uint64_t nodes, bool none, uint32_t flags)
 {
 	const struct em_array *mem = &em->memory, *res = &em->reserved;
 
-	*it = (struct em_iter){
-		.node = EM_NODE_NONE,
-		.em_ = em,
-		.lo_ = lo,
-		.hi_ = hi,
-		.nodes_ = nodes,
-		.none_ = none,
-		.accept_ = flags,
-		.kind_ = (uint8_t)kind,
-	};
+	/*
+	 * Field by field: zeroing the whole struct first costs a string store
+	 * (rep stos), whose start-up alone takes as long as a short walk.
+	 */
+	it->base = 0;
+	it->size = 0;
+	it->start_pfn = 0;
+	it->end_pfn = 0;
+	it->node = EM_NODE_NONE;
+	it->flags = 0;
+	it->label = NULL;
+	it->em_ = em;
+	it->lo_ = lo;
+	it->hi_ = hi;
+	it->cursor_ = 0;
+	it->nodes_ = nodes;
+	it->m_ = it->mstop_ = it->r_ = it->rstop_ = NULL;
+	it->accept_ = flags;
+	it->kind_ = (uint8_t)kind;
+	it->none_ = none;
+	it->rp_ = it->rlast_ = NULL;
 	if (kind == EM_ITER_FREE_REV) {
-		/* Indices count one past the region to look at next. */
+		/* The last regions that start below hi (UINT32_MAX: none). */
 		uint32_t m = hi ? em__ra_find(mem, hi - 1) : 0;
 		uint32_t r = hi ? em__ra_find(res, hi - 1) : 0;
 
-		it->mi_ = m < mem->cnt && em__ra_at(mem, m)->base < hi ? m + 1 : m;
-		it->ri_ = r < res->cnt && em__ra_at(res, r)->base < hi ? r + 1 : r;
+		m -= !(m < mem->cnt && em__ra_at(mem, m)->base < hi);
+		r -= !(r < res->cnt && em__ra_at(res, r)->base < hi);
+		it->m_ = cursor_down(mem, m, &it->mstop_);
+		it->r_ = cursor_down(res, r, &it->rstop_);
 		it->cursor_ = hi;
-	} else {
-		it->mi_ = em__ra_find(kind == EM_ITER_RESERVED ? res : mem, lo);
-		it->ri_ = em__ra_find(res, lo);
+	} else if (kind == EM_ITER_FREE) {
+		it->m_ = cursor_up(mem, em__ra_find(mem, lo), &it->mstop_);
+		it->r_ = cursor_up(res, em__ra_find(res, lo), &it->rstop_);
 		it->cursor_ = lo;
+	} else {
+		it->m_ = cursor_up(kind == EM_ITER_RESERVED ? res : mem, 0, &it->mstop_);
 	}
 }
 
@@ -75,9 +139,10 @@ void em_iter_init(struct em_iter *it, const struct earlymem *em, enum em_iter_ki
 
 static bool next_region(struct em_iter *it, const struct em_array *a, bool filter)
 {
-	while (it->mi_ < a->cnt) {
-		const struct em_region *r = em__ra_at(a, it->mi_++);
+	while (it->m_) {
+		const struct em_region *r = it->m_;
 
+		it->m_ = up(a, r, &it->mstop_);
 		if (filter && !eligible(it, r))
 			continue;
 		yield(it, r->base, em__end(r), r);
@@ -140,132 +205,113 @@ static const struct em_region *last_at_or_below(const struct em_region *first,
 }
 
 /*
- * The range about to be yielded ends where reservation ri_ starts, inside
- * memory region @m: arm em_iter_next()'s inline step. It may step from
- * reservation ri_ to the entries stored right after it, as long as they lie
- * in the same chunk, before the ring wraps, inside the array, and start
- * inside @m and the walk's window (so the step need not check where @m ends).
+ * The range about to be yielded ends where reservation @r starts, inside
+ * memory region @m: arm em_iter_next()'s inline step. It may step from @r
+ * to the entries after it in its run, as long as they start inside @m and
+ * the walk's window (so the step need not check where @m ends).
  */
-static void arm_fast_path(struct em_iter *it, const struct em_array *res, const struct em_region *m)
+static void arm_fast_path(struct em_iter *it, const struct em_region *r, const struct em_region *m)
 {
-	uint32_t i = it->ri_, c = i >> res->shift;
-	uint64_t chunk_end = ((uint64_t)c << res->shift) + res->csize;
-	const struct em_region *r = em__ra_at(res, i);
-	uint32_t slot = (uint32_t)(r - (res->regions + ((uint64_t)c << res->shift)));
-	uint64_t last = (chunk_end < res->cnt ? chunk_end : res->cnt) - 1;
 	uint64_t mend = em__end(m);
-	/* Index of the run's last entry: the chunk's last, or the last before the ring wraps. */
-	uint64_t run_end =
-		i + (last - i < res->csize - 1 - slot ? last - i : res->csize - 1 - slot);
 
-	/*
-	 * Storage laid out afresh (after a doubling, or filled in address
-	 * order) has its heads at 0: a full chunk's last entry is then in its
-	 * last slot and the next chunk's first entry right after it. Follow such
-	 * chunks, at most 16 at a time so that arming stays O(1).
-	 */
-	for (unsigned n = 0; n < 16; n++) {
-		uint64_t next = run_end + 1; /* the next chunk's first entry, if aligned */
-
-		if ((next & (res->csize - 1)) || next >= res->cnt ||
-		    em__ra_at(res, (uint32_t)run_end) != res->regions + run_end ||
-		    res->heads[next >> res->shift] != 0)
-			break;
-		run_end = (next + res->csize < res->cnt ? next + res->csize : res->cnt) - 1;
-	}
 	it->rp_ = r;
-	it->rlast_ = last_at_or_below(r, r + (run_end - i), mend < it->hi_ ? mend : it->hi_);
+	it->rlast_ = last_at_or_below(r, it->rstop_, mend < it->hi_ ? mend : it->hi_);
 }
 
-static bool next_free(struct em_iter *it)
+static __attribute__((noinline)) bool next_free(struct em_iter *it)
 {
 	const struct em_array *mem = &it->em_->memory, *res = &it->em_->reserved;
+	const struct em_region *m, *r;
 
-	for (; it->mi_ < mem->cnt; it->mi_++) {
-		const struct em_region *m = em__ra_at(mem, it->mi_);
+	if (it->rp_) {
+		/*
+		 * em_iter_next() stepped on from reservation r_ to rp_, in r_'s
+		 * run, where the last range ended: catch up, and disarm it.
+		 */
+		it->r_ = it->rp_;
+		it->cursor_ = it->rp_->base;
+		it->rp_ = it->rlast_ = NULL;
+	}
+	for (m = it->m_; m; m = up(mem, m, &it->mstop_)) {
 		uint64_t start, end;
 
 		if (m->base >= it->hi_)
-			return false;
+			break;
 		if (!eligible(it, m))
 			continue;
 		start = m->base > it->cursor_ ? m->base : it->cursor_;
 		end = em__end(m) < it->hi_ ? em__end(m) : it->hi_;
 		/* Past the reservations that end at or below start, and those covering it. */
-		for (; start < end && it->ri_ < res->cnt; it->ri_++) {
-			const struct em_region *r = em__ra_at(res, it->ri_);
-
-			if (r->base > start)
-				break;
+		for (r = it->r_; start < end && r && r->base <= start;
+		     r = up(res, r, &it->rstop_)) {
 			if (em__end(r) > start)
 				start = em__end(r); /* start is reserved: continue after r */
 		}
+		it->r_ = r;
 		if (start >= end) { /* the rest of m is reserved */
 			it->cursor_ = start;
 			continue;
 		}
-		if (it->ri_ < res->cnt && em__ra_at(res, it->ri_)->base < end) {
-			end = em__ra_at(res, it->ri_)->base;
-			arm_fast_path(it, res, m);
+		if (r && r->base < end) {
+			end = r->base;
+			arm_fast_path(it, r, m);
+			it->m_ = m;
+		} else { /* the range ends where m (or the window) does */
+			it->m_ = end == em__end(m) ? up(mem, m, &it->mstop_) : m;
 		}
 		yield(it, start, end, m);
 		it->label = NULL;
 		it->cursor_ = end;
 		return true;
 	}
+	it->m_ = NULL;
 	return false;
 }
 
-static bool next_free_rev(struct em_iter *it)
+static __attribute__((noinline)) bool next_free_rev(struct em_iter *it)
 {
 	const struct em_array *mem = &it->em_->memory, *res = &it->em_->reserved;
+	const struct em_region *m, *r;
 
-	for (; it->mi_ > 0; it->mi_--) {
-		const struct em_region *m = em__ra_at(mem, it->mi_ - 1);
+	for (m = it->m_; m; m = down(mem, m, &it->mstop_)) {
 		uint64_t start, end;
 
 		if (em__end(m) <= it->lo_)
-			return false;
+			break;
 		if (!eligible(it, m))
 			continue;
 		start = m->base > it->lo_ ? m->base : it->lo_;
 		end = em__end(m) < it->cursor_ ? em__end(m) : it->cursor_;
 		/* Past the reservations that start at or above end, and those covering end - 1. */
-		for (; start < end && it->ri_ > 0; it->ri_--) {
-			const struct em_region *r = em__ra_at(res, it->ri_ - 1);
-
-			if (em__end(r) < end)
-				break;
+		for (r = it->r_; start < end && r && em__end(r) >= end;
+		     r = down(res, r, &it->rstop_)) {
 			if (r->base < end)
 				end = r->base; /* end - 1 is reserved: continue below r */
 		}
+		it->r_ = r;
 		if (start >= end) { /* the rest of m is reserved */
 			it->cursor_ = end;
 			continue;
 		}
-		if (it->ri_ > 0 && em__end(em__ra_at(res, it->ri_ - 1)) > start)
-			start = em__end(em__ra_at(res, it->ri_ - 1));
+		if (r && em__end(r) > start)
+			start = em__end(r);
+		/* When the range starts where m does, the next step starts at the region below. */
+		it->m_ = start == m->base ? down(mem, m, &it->mstop_) : m;
 		yield(it, start, end, m);
 		it->label = NULL;
 		it->cursor_ = start;
 		return true;
 	}
+	it->m_ = NULL;
 	return false;
 }
 
+/*
+ * Each kind's step is a function of its own, which the dispatch below
+ * calls last: a step then saves only the registers it uses itself.
+ */
 bool em_iter_next_slow(struct em_iter *it)
 {
-	if (it->rp_) {
-		/*
-		 * em_iter_next() stepped on from reservation ri_ to rp_ (the one
-		 * where the last range ended): catch up, and disarm it.
-		 */
-		const struct em_array *res = &it->em_->reserved;
-
-		it->ri_ += (uint32_t)(it->rp_ - em__ra_at(res, it->ri_));
-		it->cursor_ = it->rp_->base;
-		it->rp_ = it->rlast_ = NULL;
-	}
 	switch ((enum em_iter_kind)it->kind_) {
 	case EM_ITER_MEMORY:
 		return next_region(it, &it->em_->memory, true);

@@ -504,6 +504,61 @@ void em__ra_restore(struct em_array *a, const struct em_region *in)
 		a->regions[i] = in[i];
 }
 
+/* ---- runs: what walks step through with a pointer ---- */
+
+uint32_t em__ra_index_chunked(const struct em_array *a, const struct em_region *p)
+{
+	uint32_t s = (uint32_t)(p - a->regions), c = s >> a->shift;
+
+	return (c << a->shift) + ((s - a->heads[c]) & (a->csize - 1));
+}
+
+const struct em_region *em__ra_run_up_chunked(const struct em_array *a, uint32_t i,
+					      const struct em_region **last)
+{
+	uint32_t mask = a->csize - 1, c = i >> a->shift, j = i & mask;
+	const struct em_region *slot = a->regions + ((uint64_t)c << a->shift);
+	uint32_t s = (a->heads[c] + j) & mask;
+	/* The rest of the chunk (or of the array), up to where the ring wraps. */
+	uint32_t n = a->cnt - i < a->csize - j ? a->cnt - i : a->csize - j;
+	bool to_last_slot;
+	uint64_t end; /* index after the run */
+
+	if (n > a->csize - s)
+		n = a->csize - s;
+	to_last_slot = s + n == a->csize;
+	end = (uint64_t)i + n;
+	/*
+	 * Storage laid out afresh (after a doubling, or filled in address
+	 * order) has its heads at 0: when the run ends with a chunk's last
+	 * entry in its last slot, the next chunk's first entry is in the slot
+	 * right after it. Follow such chunks, at most 16, so that this stays O(1).
+	 */
+	for (unsigned k = 0; k < 16 && to_last_slot && end < a->cnt && !(end & mask) &&
+			     a->heads[end >> a->shift] == 0;
+	     k++) {
+		uint32_t more = a->cnt - end < a->csize ? (uint32_t)(a->cnt - end) : a->csize;
+
+		end += more;
+		to_last_slot = more == a->csize;
+	}
+	*last = slot + s + (end - i) - 1;
+	return slot + s;
+}
+
+const struct em_region *em__ra_run_down_chunked(const struct em_array *a, uint32_t i,
+						const struct em_region **first)
+{
+	uint32_t mask = a->csize - 1, c = i >> a->shift, j = i & mask;
+	const struct em_region *slot = a->regions + ((uint64_t)c << a->shift);
+	uint32_t s = (a->heads[c] + j) & mask;
+	/* Down to the chunk's first entry, or to slot 0 where the ring wraps. */
+	uint32_t n = (j < s ? j : s) + 1;
+
+	*first = slot + s - (n - 1);
+	return slot + s;
+}
+
 const struct em_region *em_region_at(const struct em_array *a, uint32_t i)
 {
 	return i < a->cnt ? em__ra_at(a, i) : NULL;
