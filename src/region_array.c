@@ -508,9 +508,10 @@ void em__ra_restore(struct em_array *a, const struct em_region *in)
 
 uint32_t em__ra_index_chunked(const struct em_array *a, const struct em_region *p)
 {
-	uint32_t s = (uint32_t)(p - a->regions), c = s >> a->shift;
+	uint64_t s = (uint64_t)(p - a->regions); /* the slot */
+	uint32_t c = (uint32_t)(s >> a->shift);
 
-	return (c << a->shift) + ((s - a->heads[c]) & (a->csize - 1));
+	return (c << a->shift) + ((uint32_t)(s - a->heads[c]) & (a->csize - 1));
 }
 
 const struct em_region *em__ra_run_up_chunked(const struct em_array *a, uint32_t i,
