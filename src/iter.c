@@ -31,37 +31,11 @@ static void yield(struct em_iter *it, uint64_t base, uint64_t end, const struct 
 	it->label = r->label;
 }
 
-/* The entry after @p walking up @a, or NULL past the last; *@stop: @p's run's last entry. */
-static __attribute__((noinline)) const struct em_region *
-next_run_up(const struct em_array *a, const struct em_region *p, const struct em_region **stop)
-{
-	uint32_t i = em__ra_index(a, p) + 1;
-
-	return i < a->cnt ? em__ra_run_up(a, i, stop) : NULL;
-}
-
-static inline const struct em_region *up(const struct em_array *a, const struct em_region *p,
-					 const struct em_region **stop)
-{
-	return p != *stop ? p + 1 : next_run_up(a, p, stop);
-}
-
-/* The entry before @p walking down @a, or NULL below the first; *@stop: its run's first. */
-static __attribute__((noinline)) const struct em_region *
-next_run_down(const struct em_array *a, const struct em_region *p, const struct em_region **stop)
-{
-	uint32_t i = em__ra_index(a, p);
-
-	return i > 0 ? em__ra_run_down(a, i - 1, stop) : NULL;
-}
-
-static inline const struct em_region *down(const struct em_array *a, const struct em_region *p,
-					   const struct em_region **stop)
-{
-	return p != *stop ? p - 1 : next_run_down(a, p, stop);
-}
-
-/* Cursors at entry @i of @a (NULL if there is none) for a walk up or down. */
+/*
+ * Cursors at entry @i of @a for a walk up or down: the entry and the end
+ * of its run in *@stop, or NULL if there is no entry @i (i >= cnt, which
+ * includes UINT32_MAX for "below entry 0").
+ */
 static const struct em_region *cursor_up(const struct em_array *a, uint32_t i,
 					 const struct em_region **stop)
 {
@@ -72,6 +46,32 @@ static const struct em_region *cursor_down(const struct em_array *a, uint32_t i,
 					   const struct em_region **stop)
 {
 	return i < a->cnt ? em__ra_run_down(a, i, stop) : NULL;
+}
+
+/* The entry after @p walking up @a (NULL past the last), a run's step. */
+static __attribute__((noinline)) const struct em_region *
+next_run_up(const struct em_array *a, const struct em_region *p, const struct em_region **stop)
+{
+	return cursor_up(a, em__ra_index(a, p) + 1, stop);
+}
+
+static inline const struct em_region *up(const struct em_array *a, const struct em_region *p,
+					 const struct em_region **stop)
+{
+	return p != *stop ? p + 1 : next_run_up(a, p, stop);
+}
+
+/* The entry before @p walking down @a (NULL below the first). */
+static __attribute__((noinline)) const struct em_region *
+next_run_down(const struct em_array *a, const struct em_region *p, const struct em_region **stop)
+{
+	return cursor_down(a, em__ra_index(a, p) - 1, stop);
+}
+
+static inline const struct em_region *down(const struct em_array *a, const struct em_region *p,
+					   const struct em_region **stop)
+{
+	return p != *stop ? p - 1 : next_run_down(a, p, stop);
 }
 
 void em__iter_init(struct em_iter *it, const struct earlymem *em, enum em_iter_kind kind,
