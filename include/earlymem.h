@@ -300,8 +300,12 @@ int em_reserve(struct earlymem *em, uint64_t base, uint64_t size);
  * The range need not be memory (firmware tables, MMIO holes). Parts already
  * reserved keep their label; the rest is added with @label and merges with
  * neighbours of the same label (and node and flags). Size 0 succeeds.
+ * A region array whose doubled storage lies in the range first moves off
+ * it, so that the whole range is the caller's and stays reserved when the
+ * array moves again.
  *
- * Return: 0; EM_ERANGE; EM_ENOSPC / EM_ENOMEM.
+ * Return: 0; EM_ERANGE; EM_ENOSPC / EM_ENOMEM (the arrays cannot grow, or
+ * cannot move off the range); on failure nothing changed.
  */
 int em_reserve_label(struct earlymem *em, uint64_t base, uint64_t size, const char *label);
 

@@ -208,14 +208,33 @@ bool em__intersects(const struct em_array *a, uint64_t base, uint64_t end);
  */
 int em__ensure_room(struct earlymem *em, struct em_array *a, uint64_t final_cnt,
 		    const struct em_span *avoid);
-/*
- * Moves @a's storage away from @avoid at its size (doubled only if the
- * reservations of the move itself need it), as em__ensure_room() would.
- * Failure-atomic.
- */
-int em__relocate(struct earlymem *em, struct em_array *a, const struct em_span *avoid);
+/* Whether @a's doubled storage has a byte in [base, end). */
+static inline bool em__owns_storage(const struct em_array *a, uint64_t base, uint64_t end)
+{
+	return a->bytes && base < a->phys + a->bytes && a->phys < end;
+}
 
-/* Reserve with full attributes: counts, grows, applies. Failure-atomic. */
+/* Whether either array's doubled storage has a byte in @span. */
+static inline bool em__storage_on(const struct earlymem *em, const struct em_span *span)
+{
+	return em__owns_storage(&em->memory, span->base, span->end) ||
+	       em__owns_storage(&em->reserved, span->base, span->end);
+}
+/*
+ * Before reserving @span: moves the arrays whose doubled storage lies on it
+ * off it (so the reservation is the caller's alone, and the arrays' later
+ * moves never free part of it), and makes the reserved array hold
+ * @res_cnt entries plus what the moves add, counting @gaps gaps an old
+ * storage can open in the reserved pieces. Otherwise em__ensure_room() on
+ * the reserved array. Failure-atomic.
+ */
+int em__room_to_reserve(struct earlymem *em, const struct em_span *span, uint64_t res_cnt,
+			uint64_t gaps);
+
+/*
+ * Reserve with full attributes: counts, grows (moving the arrays off
+ * [base, end) if they are on it), applies. Failure-atomic.
+ */
 int em__reserve(struct earlymem *em, uint64_t base, uint64_t end, int node, const char *label);
 
 /* ---- iter.c: the windowed walker under the public iterators ---- */

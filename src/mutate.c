@@ -111,12 +111,6 @@ int em_reserve_label(struct earlymem *em, uint64_t base, uint64_t size, const ch
 	return em__reserve(em, base, end, EM_NODE_NONE, label);
 }
 
-/* Whether [base, end) touches the doubled storage of @a (freeing it would be fatal). */
-static bool owns_storage(const struct em_array *a, uint64_t base, uint64_t end)
-{
-	return a->bytes && base < a->phys + a->bytes && a->phys < end;
-}
-
 int em_free(struct earlymem *em, uint64_t base, uint64_t size)
 {
 	uint64_t end;
@@ -126,13 +120,17 @@ int em_free(struct earlymem *em, uint64_t base, uint64_t size)
 		return err < 0 ? err : 0;
 	if (em->no_late_free)
 		return EM_ERETIRED;
-	/* Inside one reservation, not the arrays' own storage: done in one search. */
-	if (!em->retired && !owns_storage(&em->memory, base, end) &&
-	    !owns_storage(&em->reserved, base, end) && em__remove_fast(&em->reserved, base, end))
+	/*
+	 * Inside one reservation, not the arrays' own storage (freeing it
+	 * would be fatal): done in one search.
+	 */
+	if (!em->retired && !em__owns_storage(&em->memory, base, end) &&
+	    !em__owns_storage(&em->reserved, base, end) &&
+	    em__remove_fast(&em->reserved, base, end))
 		return 0;
 	if (!em__covered(&em->reserved, base, end))
 		return EM_ENOENT;
-	if (owns_storage(&em->memory, base, end) || owns_storage(&em->reserved, base, end))
+	if (em__storage_on(em, &(struct em_span){ base, end }))
 		return EM_EBUSY;
 	if (em->retired)
 		return em__late_free(em, base, end);

@@ -5,9 +5,13 @@
  * the allocator takes from its own free memory: page-aligned, below the
  * current limit, never on the range being operated on, reserved as
  * EM_LABEL_SELF. The previous doubled storage is freed; the static storage
- * inside the instance is simply left behind. The loaders use the same move
- * at an array's size (em__relocate()) to take storage off a range a
- * firmware map reserves.
+ * inside the instance is simply left behind.
+ *
+ * Doubled storage is never part of another reservation: reserving a range
+ * that holds an array first moves the array off it (at its size), or the
+ * array's next move would free what the caller reserved, and em_handoff()
+ * would release it with the storage. (memblock frees its old array
+ * whatever was reserved over it since.)
  *
  * Everything that can fail (finding storage, translating it) happens before
  * anything changes, so a failed doubling leaves the instance as it was.
@@ -145,9 +149,50 @@ int em__ensure_room(struct earlymem *em, struct em_array *a, uint64_t final_cnt,
 	return final_cnt <= a->max ? 0 : move_storage(em, a, final_cnt, avoid);
 }
 
-int em__relocate(struct earlymem *em, struct em_array *a, const struct em_span *avoid)
+/*
+ * An array on @span moves at its size; the reserved array also moves if it
+ * cannot hold what the moves add to @res_cnt entries, or to its count now
+ * if that is more (the moves come before the reservation, which may merge
+ * entries). Each move adds the new storage's reservation and may split a
+ * reservation where the old storage is freed; the old storage may also
+ * open a gap in each of @gaps reserved pieces, which the caller's
+ * reservation then fills. Both places are found (the second away from the
+ * first) before either array moves.
+ */
+int em__room_to_reserve(struct earlymem *em, const struct em_span *span, uint64_t res_cnt,
+			uint64_t gaps)
 {
-	return move_storage(em, a, a->cnt, avoid);
+	struct em_array *mem = &em->memory, *res = &em->reserved;
+	struct em_span spans[2] = { *span, { 0, 0 } };
+	struct plan pm = { 0 }, pr = { 0 };
+	bool move_mem = em__owns_storage(mem, span->base, span->end);
+	int err;
+
+	if (!move_mem && !em__owns_storage(res, span->base, span->end))
+		return em__ensure_room(em, res, res_cnt, span);
+	if (!em->resize_allowed || !em->hooks.phys_to_virt)
+		return EM_ENOSPC;
+	if (res_cnt < res->cnt)
+		res_cnt = res->cnt;
+	if (move_mem) {
+		err = plan_storage(em, mem->max, spans, 1, &pm);
+		if (err)
+			return err;
+		spans[1] = (struct em_span){ pm.phys, pm.phys + pm.bytes };
+		res_cnt += self_slots(mem) + gaps;
+	}
+	if (em__owns_storage(res, span->base, span->end) || res_cnt > res->max) {
+		uint64_t want = res_cnt + self_slots(res) + (res->bytes ? gaps : 0);
+
+		err = plan_storage(em, doubled(res->max, want), spans, move_mem ? 2 : 1, &pr);
+		if (err)
+			return err;
+	}
+	if (pr.bytes)
+		commit(em, res, &pr);
+	if (pm.bytes)
+		commit(em, mem, &pm);
+	return 0;
 }
 
 int em__reserve(struct earlymem *em, uint64_t base, uint64_t end, int node, const char *label)
@@ -158,8 +203,7 @@ int em__reserve(struct earlymem *em, uint64_t base, uint64_t end, int node, cons
 
 	if (base == end || em__add_fast(&em->reserved, base, end, &attrs))
 		return 0;
-	err = em__ensure_room(em, &em->reserved, em__add_count(&em->reserved, base, end, &attrs),
-			      &span);
+	err = em__room_to_reserve(em, &span, em__add_count(&em->reserved, base, end, &attrs), 1);
 	if (err)
 		return err;
 	EM_BUG_ON(em__add_count(&em->reserved, base, end, &attrs) > em->reserved.max);

@@ -381,53 +381,6 @@ static int load_memory(struct earlymem *em, const struct em_fw_entry *t, size_t 
 	return 0;
 }
 
-/* Whether [@base, @end) touches a range the map reserves. */
-static bool on_map_reservation(const struct em_fw_entry *t, size_t n, em_fw_classify classify,
-			       const void *ctx, uint64_t base, uint64_t end)
-{
-	for (size_t i = 0; i < n && t[i].base < end; i++) {
-		struct em_fw_class c = { 0 };
-
-		classify(&t[i], ctx, &c);
-		if (c.label && entry_end(&t[i]) > base)
-			return true;
-	}
-	return false;
-}
-
-/*
- * An array that doubled during the load onto memory the instance had
- * before it may sit on a range the map reserves (the reservation there
- * keeps the label EM_LABEL_SELF), and storage that moved again has left
- * such a range unreserved. Reserves again what old storage left behind,
- * then moves arrays still on a range the map reserves into free memory
- * (every such range is reserved by then), until nothing moves.
- */
-static int settle_storage(struct earlymem *em, const struct em_fw_entry *t, size_t n,
-			  em_fw_classify classify, const void *ctx)
-{
-	struct em_array *arrays[2] = { &em->memory, &em->reserved };
-	struct em_fw_stats st = { 0 };
-
-	for (;;) {
-		bool moved = false;
-		int err = load_reservations(em, t, n, classify, ctx, &st);
-
-		for (unsigned k = 0; k < 2 && !err; k++) {
-			struct em_array *a = arrays[k];
-			struct em_span self = { a->phys, a->phys + a->bytes };
-
-			if (!a->bytes ||
-			    !on_map_reservation(t, n, classify, ctx, self.base, self.end))
-				continue;
-			err = em__relocate(em, a, &self);
-			moved = true;
-		}
-		if (err || !moved)
-			return err;
-	}
-}
-
 int em_fw_load(struct earlymem *em, const struct em_fw_entry *table, size_t n,
 	       em_fw_classify classify, const void *ctx, void *work, size_t work_bytes,
 	       struct em_fw_stats *stats)
@@ -443,15 +396,14 @@ int em_fw_load(struct earlymem *em, const struct em_fw_entry *table, size_t n,
 	/*
 	 * The largest free stretch first, then the reservations, then all
 	 * memory: arrays that double on the way land in free RAM of the map,
-	 * never on a range the map reserves.
+	 * never on a range the map reserves. An array that doubled before the
+	 * load may lie on one: reserving it moves the array off (resize.c).
 	 */
 	err = load_largest_free(em, table, n, classify, ctx);
 	if (!err)
 		err = load_reservations(em, table, n, classify, ctx, &st);
 	if (!err)
 		err = load_memory(em, table, n, classify, ctx, &st);
-	if (!err)
-		err = settle_storage(em, table, n, classify, ctx);
 	if (err) {
 		(void)em_txn_rollback(em, work); /* begun here: cannot fail */
 		return err;

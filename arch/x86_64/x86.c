@@ -108,13 +108,14 @@ static int reserve_plan(struct earlymem *em, struct plan *pl)
 			hull.end = pl->p[i].end;
 	}
 	final = plan_count(em, pl);
-	if (final > em->reserved.max) {
+	if (final > em->reserved.max || em__storage_on(em, &hull)) {
 		/*
-		 * Doubling frees the old storage, which could open a gap in
-		 * each piece (only if a boot range was placed on the
-		 * library's own arrays): room for one more per piece.
+		 * Arrays on the hull move off it first, so that no piece's
+		 * reservation below needs a move. A move frees the old
+		 * storage, which could open a gap in each piece: room for
+		 * one more per piece.
 		 */
-		int err = em__ensure_room(em, &em->reserved, final + pl->n, &hull);
+		int err = em__room_to_reserve(em, &hull, final + pl->n, pl->n);
 
 		if (err)
 			return err;

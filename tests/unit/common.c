@@ -155,6 +155,12 @@ void snap_take(struct em_snapshot *s, const struct earlymem *em)
 	memcpy(s->distance, em->distance, sizeof(s->distance));
 }
 
+void snap_drop(struct em_snapshot *s)
+{
+	free(s->mem);
+	free(s->res);
+}
+
 static void assert_array_same(const struct em_array *was, const struct em_region *regs,
 			      const struct em_array *now)
 {

@@ -7,7 +7,8 @@
  * before the load, while the map's reservations were still going in. The
  * reservation kept the label "earlymem" there, and once the array moved
  * again that storage was freed: allocations handed out the running image.
- * em_fw_load() now settles the storage after loading (fwtable.c).
+ * em_fw_load() first settled the storage after loading; now reserving any
+ * range moves the arrays off it (resize.c), the map's reservations too.
  */
 #include "common.h"
 
@@ -94,10 +95,11 @@ static void test_loader_data_stays_reserved_after_doubling(void **state)
 
 /*
  * The same load with just room, outside the running image, for the memory
- * array as it is: settling must move it at its size, not double it again
- * (which needs room the map does not have, and failed the whole load).
+ * array as it is: reserving the image must move it at its size, not double
+ * it again (which needs room the map does not have, and failed the whole
+ * load).
  */
-static void test_settle_moves_storage_at_its_size(void **state)
+static void test_reserving_moves_storage_at_its_size(void **state)
 {
 	static struct earlymem em;
 	struct phys_sim sim;
@@ -121,7 +123,7 @@ static void test_settle_moves_storage_at_its_size(void **state)
 }
 
 /* No room outside the running image even at its size: the load fails, changing nothing. */
-static void test_settle_without_room_rolls_back(void **state)
+static void test_reserving_without_room_rolls_back(void **state)
 {
 	static struct earlymem em;
 	struct phys_sim sim;
@@ -195,8 +197,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loader_data_stays_reserved_after_doubling),
-		cmocka_unit_test(test_settle_moves_storage_at_its_size),
-		cmocka_unit_test(test_settle_without_room_rolls_back),
+		cmocka_unit_test(test_reserving_moves_storage_at_its_size),
+		cmocka_unit_test(test_reserving_without_room_rolls_back),
 		cmocka_unit_test(test_largest_range_unaccepted),
 		cmocka_unit_test(test_largest_range_hotplug),
 	};

@@ -1009,6 +1009,30 @@ static void test_discard_releases_storage_last(void **state)
 	ASSERT_CALLS(&f->rec, RNG(SIM_BASE, PAGE, NN, 0));
 }
 
+/*
+ * A reservation over the storage before the handoff: the array moved off
+ * it, so the discard releases the new storage and the reservation is
+ * reported, whole, as the caller's.
+ */
+static void test_discard_after_reservation_over_storage(void **state)
+{
+	struct hfix *f = *state;
+	uint64_t sp, sb, np;
+
+	doubled_reserved(f, &sp, &sb);
+	OK(&f->em, em_reserve_label(&f->em, sp, sb, "fw"));
+	np = f->em.reserved.phys;
+	assert_int_equal(np + sb, sp); /* top-down, right below */
+	ops_range(f);
+	f->ops.discard = true;
+	handoff(f);
+	ASSERT_CALLS(&f->rec, RES(SIM_BASE, PAGE, NN, 0, "p"),
+		     RNG(SIM_BASE + PAGE, np - SIM_BASE - PAGE, NN, 0), RES(sp, sb, NN, 0, "fw"),
+		     RNG(np, sb, NN, 0));
+	assert_int_equal(f->st.discarded_bytes, sb);
+	ASSERT_TABLE(&f->em.reserved, { SIM_BASE, PAGE, 0, NN, "p" }, { sp, sb, 0, NN, "fw" });
+}
+
 /* Storage whose memory was marked NOMAP after it doubled is not released: reported reserved. */
 static void test_discard_keeps_nomap_storage(void **state)
 {
@@ -1563,6 +1587,7 @@ int main(void)
 		T(test_late_free_follows_memory_flags),
 		T(test_storage_is_reported_reserved_without_discard),
 		T(test_discard_releases_storage_last),
+		T(test_discard_after_reservation_over_storage),
 		T(test_discard_of_both_arrays),
 		cmocka_unit_test(test_blocks_count_huge_ranges),
 		T(test_discard_keeps_nomap_storage),

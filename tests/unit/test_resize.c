@@ -893,6 +893,364 @@ static void test_free_of_doubled_memory_storage_is_ebusy(void **state)
 	EXPECT_FAIL(em, EM_EBUSY, em_free(em, em->memory.phys + em->memory.bytes - 1, 1));
 }
 
+/* The reserved region [base, base + size) is exactly one entry, labelled @label. */
+static void rs_assert_one_region(const struct earlymem *em, uint64_t base, uint64_t size,
+				 const char *label)
+{
+	for (uint32_t i = 0; i < em->reserved.cnt; i++) {
+		const struct em_region *r = REGION(&em->reserved, i);
+
+		if (r->base + r->size <= base)
+			continue;
+		assert_int_equal(r->base, base);
+		assert_int_equal(r->size, size);
+		assert_string_equal(r->label, label);
+		return;
+	}
+	fail_msg("no reservation at 0x%llx", (unsigned long long)base);
+}
+
+/*
+ * Reserving over the reserved array's doubled storage moves the array off
+ * the range first, so the range is the caller's alone: the array's next
+ * move frees only its own storage, not part of the caller's reservation.
+ */
+static void test_reservation_over_reserved_storage_outlives_its_move(void **state)
+{
+	struct rfix *f = *state;
+	struct earlymem *em = &f->em;
+	uint64_t phys, bytes;
+	unsigned i;
+
+	OK(em, em_add(em, SIM_BASE, SIM_SIZE));
+	rs_fill_reserved(em, SIM_BASE, MAXR, NULL);
+	OK(em, em_allow_resize(em));
+	OK(em, em_reserve(em, SIM_BASE + MAXR * 8 * KiB, 0x1000));
+	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
+	phys = em->reserved.phys;
+	bytes = em->reserved.bytes;
+
+	OK(em, em_reserve_label(em, phys - PAGE, bytes + 2 * PAGE, "fw"));
+	rs_assert_doubled(f, &em->reserved, 2 * MAXR); /* moved at its size */
+	assert_true(em->reserved.phys + em->reserved.bytes <= phys - PAGE);
+	rs_assert_one_region(em, phys - PAGE, bytes + 2 * PAGE, "fw");
+	assert_int_equal(rs_self_bytes(em), em->reserved.bytes);
+
+	for (i = MAXR + 1; em->reserved.max == 2 * MAXR; i++)
+		OK(em, em_reserve(em, SIM_BASE + (uint64_t)i * 8 * KiB, 0x1000));
+	rs_assert_doubled(f, &em->reserved, 4 * MAXR);
+	rs_assert_one_region(em, phys - PAGE, bytes + 2 * PAGE, "fw");
+	assert_int_equal(rs_self_bytes(em), em->reserved.bytes);
+}
+
+/* The same for the memory array's storage, reserved exactly. */
+static void test_reservation_over_memory_storage_outlives_its_move(void **state)
+{
+	struct rfix *f = *state;
+	struct earlymem *em = &f->em;
+	uint64_t phys, bytes;
+	unsigned i;
+
+	OK(em, em_add(em, SIM_MID, SIM_SIZE / 2));
+	fill_memory(em, SIM_BASE, MAXR - 1);
+	OK(em, em_allow_resize(em));
+	OK(em, em_add(em, SIM_BASE + (MAXR - 1) * 8 * KiB, 0x1000));
+	rs_assert_doubled(f, &em->memory, 2 * MAXR);
+	phys = em->memory.phys;
+	bytes = em->memory.bytes;
+
+	OK(em, em_reserve_label(em, phys, bytes, "fw"));
+	rs_assert_doubled(f, &em->memory, 2 * MAXR);
+	assert_true(em->memory.phys + em->memory.bytes <= phys);
+	rs_assert_one_region(em, phys, bytes, "fw");
+	assert_int_equal(rs_self_bytes(em), em->memory.bytes);
+
+	for (i = MAXR; em->memory.max == 2 * MAXR; i++)
+		OK(em, em_add(em, SIM_BASE + (uint64_t)i * 8 * KiB, 0x1000));
+	rs_assert_doubled(f, &em->memory, 4 * MAXR);
+	rs_assert_one_region(em, phys, bytes, "fw");
+	assert_int_equal(rs_self_bytes(em), em->memory.bytes);
+}
+
+/*
+ * The reserved array full, and the reservation bridges many of its
+ * entries: it ends with fewer entries than now, but the move comes first
+ * and needs more than now (its new storage, the split of the old), so the
+ * array doubles as it moves.
+ */
+static void test_reservation_over_storage_of_a_full_array_that_it_shrinks(void **state)
+{
+	struct rfix *f = *state;
+	struct earlymem *em = &f->em;
+	uint64_t phys, bytes, low;
+
+	OK(em, em_add(em, SIM_BASE, SIM_SIZE));
+	OK(em, em_allow_resize(em));
+	rs_fill_reserved(em, SIM_BASE, MAXR + 1, "x"); /* the last one doubles it */
+	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
+	phys = em->reserved.phys;
+	bytes = em->reserved.bytes;
+	for (low = phys - 8 * KiB; em->reserved.cnt < em->reserved.max; low -= 8 * KiB)
+		OK(em, em_reserve_label(em, low, 4 * KiB, "x"));
+	low += 8 * KiB;
+
+	OK(em, em_reserve_label(em, low, phys + bytes - low, "x"));
+	rs_assert_doubled(f, &em->reserved, 4 * MAXR); /* full: the move doubles it */
+	assert_true(em->reserved.phys + em->reserved.bytes <= low);
+	rs_assert_one_region(em, low, phys + bytes - low, "x");
+}
+
+/* The same over the memory array's storage: the reserved array doubles for the move. */
+static void test_reservation_over_memory_storage_doubles_a_full_reserved_array(void **state)
+{
+	struct rfix *f = *state;
+	struct earlymem *em = &f->em;
+	uint64_t phys, bytes, low;
+
+	OK(em, em_add(em, SIM_MID, SIM_SIZE / 2));
+	fill_memory(em, SIM_BASE, MAXR - 1);
+	OK(em, em_allow_resize(em));
+	OK(em, em_add(em, SIM_BASE + (MAXR - 1) * 8 * KiB, 0x1000));
+	rs_assert_doubled(f, &em->memory, 2 * MAXR);
+	phys = em->memory.phys;
+	bytes = em->memory.bytes;
+	for (low = phys - 8 * KiB; em->reserved.cnt < em->reserved.max; low -= 8 * KiB)
+		OK(em, em_reserve_label(em, low, 4 * KiB, "x"));
+	low += 8 * KiB;
+	assert_int_equal(em->reserved.bytes, 0); /* still static, full */
+
+	OK(em, em_reserve_label(em, low, phys + bytes - low, "x"));
+	rs_assert_doubled(f, &em->memory, 2 * MAXR);
+	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
+	assert_true(em->memory.phys + em->memory.bytes <= low);
+	rs_assert_one_region(em, low, phys + bytes - low, "x");
+}
+
+/*
+ * Memory [SIM_BASE, SIM_END) with both arrays doubled at its top, and
+ * everything else reserved but a hole of @hole bytes at SIM_BASE.
+ */
+static void rs_both_doubled_little_free(struct rfix *f, uint64_t hole)
+{
+	struct earlymem *em = &f->em;
+	uint64_t low;
+
+	OK(em, em_add(em, SIM_MID, SIM_SIZE / 2));
+	fill_memory(em, SIM_BASE, MAXR - 1);
+	rs_fill_reserved(em, 0x10000000, MAXR, "x"); /* outside memory */
+	OK(em, em_allow_resize(em));
+	OK(em, em_add(em, SIM_BASE + (MAXR - 1) * 8 * KiB, 0x1000)); /* both double */
+	rs_assert_doubled(f, &em->memory, 2 * MAXR);
+	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
+	OK(em, em_add(em, SIM_BASE, SIM_SIZE)); /* one region again */
+	low = em->reserved.phys < em->memory.phys ? em->reserved.phys : em->memory.phys;
+	assert_int_equal(em->memory.phys + em->memory.bytes, SIM_END);
+	OK(em, em_reserve_label(em, SIM_BASE + hole, low - SIM_BASE - hole, "x"));
+}
+
+/* Both arrays on the range: both move, each found before either moves. */
+static void test_reservation_over_both_storages_moves_both(void **state)
+{
+	struct rfix *f = *state;
+	struct earlymem *em = &f->em;
+	uint64_t base, bytes;
+
+	rs_both_doubled_little_free(f, 2 * MiB);
+	base = em->reserved.phys < em->memory.phys ? em->reserved.phys : em->memory.phys;
+	bytes = SIM_END - base;
+	assert_int_equal(em->reserved.bytes + em->memory.bytes, bytes);
+
+	OK(em, em_reserve_label(em, base, bytes, "fw"));
+	rs_assert_doubled(f, &em->memory, 2 * MAXR);
+	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
+	assert_true(em->memory.phys + em->memory.bytes <= SIM_BASE + 2 * MiB);
+	assert_true(em->reserved.phys + em->reserved.bytes <= SIM_BASE + 2 * MiB);
+	rs_assert_one_region(em, base, bytes, "fw");
+	assert_int_equal(rs_self_bytes(em), em->memory.bytes + em->reserved.bytes);
+}
+
+/* Room for one array only: EM_ENOMEM, and neither array has moved. */
+static void test_reservation_over_both_storages_without_room_changes_nothing(void **state)
+{
+	struct rfix *f = *state;
+	struct earlymem *em = &f->em;
+	uint64_t base;
+
+	rs_both_doubled_little_free(f, em__ra_storage_bytes(2 * MAXR));
+	base = em->reserved.phys < em->memory.phys ? em->reserved.phys : em->memory.phys;
+	EXPECT_FAIL(em, EM_ENOMEM, em_reserve_label(em, base, SIM_END - base, "fw"));
+	/* Each array alone fits in the hole. */
+	OK(em, em_reserve_label(em, em->memory.phys, em->memory.bytes, "fw"));
+	assert_int_equal(em->memory.phys, SIM_BASE);
+	EXPECT_FAIL(em, EM_ENOMEM,
+		    em_reserve_label(em, em->reserved.phys, em->reserved.bytes, "fw"));
+}
+
+/* Without resizing (no hook) an array cannot leave: EM_ENOSPC, nothing changed. */
+static void test_reservation_over_storage_without_hook_is_enospc(void **state)
+{
+	struct rfix *f = *state;
+	struct earlymem *em = &f->em;
+
+	OK(em, em_add(em, SIM_BASE, SIM_SIZE));
+	rs_fill_reserved(em, SIM_BASE, MAXR, NULL);
+	OK(em, em_allow_resize(em));
+	OK(em, em_reserve(em, SIM_BASE + MAXR * 8 * KiB, 0x1000));
+	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
+	em_set_hooks(em, NULL);
+	EXPECT_FAIL(em, EM_ENOSPC,
+		    em_reserve_label(em, em->reserved.phys, em->reserved.bytes, "fw"));
+	/* Next to it is fine: the storage is not on the range. */
+	OK(em, em_reserve_label(em, em->reserved.phys - PAGE, PAGE, "fw"));
+}
+
+/* splitmix64: the random tests' generator. */
+static uint64_t rs_next(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+enum {
+	RS_PAGES = 1024
+}; /* 4 MiB of memory at SIM_BASE */
+
+/*
+ * Every page the test reserved is still reserved and lies in neither
+ * array's storage; em_check() is clean.
+ */
+static void rs_assert_mine_kept(const struct earlymem *em, const bool *mine)
+{
+	assert_check(em);
+	for (unsigned p = 0; p < RS_PAGES; p++) {
+		uint64_t a = SIM_BASE + p * PAGE;
+
+		if (!mine[p])
+			continue;
+		assert_true(em_range_is_reserved(em, a, PAGE));
+		assert_false(em->memory.bytes && a >= em->memory.phys &&
+			     a < em->memory.phys + em->memory.bytes);
+		assert_false(em->reserved.bytes && a >= em->reserved.phys &&
+			     a < em->reserved.phys + em->reserved.bytes);
+	}
+}
+
+static unsigned rs_failures; /* calls that failed (EM_ENOMEM), changing nothing */
+
+/* Reserves pages [p, q) as @label; on failure nothing changed. */
+static void rs_reserve_pages(struct earlymem *em, bool *mine, unsigned p, unsigned q,
+			     const char *label)
+{
+	struct em_snapshot snap;
+	int rc;
+
+	snap_take(&snap, em);
+	rc = em_reserve_label(em, SIM_BASE + p * PAGE, (uint64_t)(q - p) * PAGE, label);
+	if (rc) {
+		assert_int_equal(rc, EM_ENOMEM);
+		snap_assert_same(&snap, em);
+		rs_failures++;
+		return;
+	}
+	snap_drop(&snap);
+	for (; p < q; p++)
+		mine[p] = true;
+}
+
+/*
+ * Random reservations, frees and memory adds, with reservations over the
+ * arrays' storage (across it, inside it, exactly it) all the time: no page
+ * the test reserved is ever lost or under an array, and failures change
+ * nothing.
+ */
+static void test_random_reservations_over_storage(void **state)
+{
+	struct rfix *f = *state;
+	struct earlymem *em = &f->em;
+	unsigned moves = 0;
+
+	for (uint64_t seed = 1; seed <= 4; seed++) {
+		static bool mine[RS_PAGES];
+		uint64_t x = seed, adds = 0, last_mem = 0, last_res = 0;
+
+		memset(mine, 0, sizeof(mine));
+		setup_em(em, &f->sim);
+		OK(em, em_add(em, SIM_BASE, RS_PAGES * PAGE));
+		em_set_current_limit(em, SIM_BASE + RS_PAGES * PAGE);
+		OK(em, em_allow_resize(em));
+		for (unsigned step = 0; step < 3000; step++) {
+			uint64_t r = rs_next(&x);
+			unsigned p = (unsigned)(r >> 8) % RS_PAGES;
+			unsigned len = 1 + (unsigned)(r >> 24) % (seed % 2 ? 8 : 32);
+			const struct em_array *a = (r >> 40) & 1 ? &em->memory : &em->reserved;
+
+			/* Odd seeds free as often as they reserve; even ones fill memory up. */
+			switch (seed % 2 && r % 8 == 3 ? 6 : r % 8) {
+			case 0: /* memory outside the sim: the memory array grows */
+				if (em_add(em, 0x200000000ull + adds * 8 * KiB, 4 * KiB) == 0)
+					adds++;
+				break;
+			case 1:
+			case 2:
+			case 3:
+				rs_reserve_pages(em, mine, p,
+						 p + len < RS_PAGES ? p + len : RS_PAGES,
+						 (r >> 32) & 1 ? "a" : "b");
+				break;
+			case 4:
+			case 5: {
+				unsigned s, e;
+
+				if (!a->bytes)
+					break;
+				s = (unsigned)((a->phys - SIM_BASE) / PAGE);
+				e = s + (unsigned)(a->bytes / PAGE);
+				if ((r >> 48) % 3 == 0) { /* across it */
+					s = s > len ? s - len : 0;
+					e = e + len < RS_PAGES ? e + len : RS_PAGES;
+				} else if ((r >> 48) % 3 == 1) { /* one page inside it */
+					s += (unsigned)(r >> 52) % (e - s);
+					e = s + 1;
+				}
+				rs_reserve_pages(em, mine, s, e, "fw");
+				break;
+			}
+			default: { /* free a run of the test's own pages */
+				unsigned q = p;
+				struct em_snapshot snap;
+				int rc;
+
+				while (q < RS_PAGES && q < p + len && mine[q])
+					q++;
+				if (q == p)
+					break;
+				snap_take(&snap, em);
+				rc = em_free(em, SIM_BASE + p * PAGE, (uint64_t)(q - p) * PAGE);
+				if (rc) {
+					assert_int_equal(rc, EM_ENOMEM);
+					snap_assert_same(&snap, em);
+					rs_failures++;
+					break;
+				}
+				snap_drop(&snap);
+				for (; p < q; p++)
+					mine[p] = false;
+			}
+			}
+			moves += em->memory.phys != last_mem || em->reserved.phys != last_res;
+			last_mem = em->memory.phys;
+			last_res = em->reserved.phys;
+			rs_assert_mine_kept(em, mine);
+		}
+	}
+	/* The mix did what it is for: arrays moved often, and some calls failed. */
+	assert_true(moves > 100);
+	assert_true(rs_failures > 0);
+}
+
 static void test_both_arrays_full_double_together(void **state)
 {
 	struct rfix *f = *state;
@@ -1329,6 +1687,14 @@ int main(void)
 		T(test_doubling_into_untranslatable_memory_is_efault),
 		T(test_free_of_doubled_storage_is_ebusy),
 		T(test_free_of_doubled_memory_storage_is_ebusy),
+		T(test_reservation_over_reserved_storage_outlives_its_move),
+		T(test_reservation_over_memory_storage_outlives_its_move),
+		T(test_reservation_over_storage_of_a_full_array_that_it_shrinks),
+		T(test_reservation_over_memory_storage_doubles_a_full_reserved_array),
+		T(test_reservation_over_both_storages_moves_both),
+		T(test_reservation_over_both_storages_without_room_changes_nothing),
+		T(test_reservation_over_storage_without_hook_is_enospc),
+		T(test_random_reservations_over_storage),
 		T(test_both_arrays_full_double_together),
 		T(test_thousands_of_reservations),
 		T(test_thousands_of_memory_regions),

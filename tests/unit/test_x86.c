@@ -363,6 +363,44 @@ static void test_boot_doubles_outside_the_boot_ranges(void **state)
 	sim_fini(&sim);
 }
 
+/*
+ * A boot range over the reserved array's doubled storage (the kernel
+ * reserves its initrd late): the array moves off the ranges first, so the
+ * initrd is one reservation of its own and outlives the array's next move.
+ */
+static void test_boot_range_over_storage_moves_the_storage(void **state)
+{
+	(void)state;
+	struct earlymem em;
+	struct phys_sim sim;
+	struct em_x86_boot b = { .kernel_base = 0x1600000, .kernel_size = 0x100000 };
+	unsigned i;
+
+	sim_init(&sim, 0x1000000, 8 * MiB);
+	setup_em(&em, &sim);
+	OK(&em, em_add(&em, 0x1000000, 8 * MiB));
+	assert_int_equal(em_allow_resize(&em), 0);
+	fill_reserved(&em, 1 * GiB, EM_STATIC_REGIONS + 1, "x");
+	assert_int_equal(em.reserved.phys + em.reserved.bytes, 0x1800000); /* doubled at the top */
+	b.initrd_base = em.reserved.phys - 0x1000;
+	b.initrd_size = em.reserved.bytes + 0x1000;
+
+	OK(&em, em_x86_reserve_boot(&em, &b));
+	/* Top-down, right below the kernel, the lowest of the boot ranges. */
+	assert_int_equal(em.reserved.phys + em.reserved.bytes, 0x1600000);
+	assert_int_equal(REGION(&em.reserved, 0)->base, em.reserved.phys);
+	assert_string_equal(REGION(&em.reserved, 0)->label, EM_LABEL_SELF);
+	assert_int_equal(REGION(&em.reserved, 1)->base, 0x1600000);
+	assert_string_equal(REGION(&em.reserved, 1)->label, "kernel");
+	assert_int_equal(REGION(&em.reserved, 2)->base, b.initrd_base);
+	assert_int_equal(REGION(&em.reserved, 2)->size, b.initrd_size);
+	assert_string_equal(REGION(&em.reserved, 2)->label, "initrd");
+	for (i = EM_STATIC_REGIONS + 1; em.reserved.max == 2 * EM_STATIC_REGIONS; i++)
+		OK(&em, em_reserve_label(&em, 1 * GiB + (uint64_t)i * 8 * KiB, 4 * KiB, "x"));
+	assert_true(em_range_is_reserved(&em, b.initrd_base, b.initrd_size));
+	sim_fini(&sim);
+}
+
 static void test_boot_cannot_double_enomem_nothing_changed(void **state)
 {
 	(void)state;
@@ -513,6 +551,7 @@ int main(void)
 		T(test_boot_full_array_enospc_nothing_changed),
 		T(test_boot_full_array_fits_when_count_does),
 		T(test_boot_doubles_outside_the_boot_ranges),
+		T(test_boot_range_over_storage_moves_the_storage),
 		T(test_boot_cannot_double_enomem_nothing_changed),
 		T(test_boot_matches_sequential_reservations),
 	};
