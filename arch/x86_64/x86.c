@@ -99,6 +99,8 @@ static int reserve_plan(struct earlymem *em, struct plan *pl)
 	struct em_span hull = { EM_ADDR_END, 0 };
 	uint64_t final;
 
+	if (em->retired) /* or the reservations below would fail after the plan */
+		return EM_ERETIRED;
 	if (!pl->n)
 		return 0;
 	for (unsigned i = 0; i < pl->n; i++) {

@@ -57,7 +57,8 @@ extern "C" {
  * "low-1mib". @flags 0 does nothing and succeeds. Failure-atomic.
  *
  * Return: 0; EM_EINVAL (unknown flag); EM_ENOSPC / EM_ENOMEM / EM_EFAULT
- * (the reserved array is full and cannot double).
+ * (the reserved array is full and cannot double, or an array cannot move
+ * off the ranges); EM_ERETIRED after em_handoff().
  */
 int em_x86_reserve_low(struct earlymem *em, uint32_t flags);
 
@@ -85,7 +86,8 @@ struct em_x86_boot {
  * Return: 0; EM_EINVAL (@b NULL); EM_ERANGE (a range passes EM_ADDR_END,
  * or ends in the last page of the address space, which cannot be rounded
  * up); EM_ENOSPC / EM_ENOMEM / EM_EFAULT (the reserved array is full and
- * cannot double).
+ * cannot double, or an array cannot move off the ranges); EM_ERETIRED
+ * after em_handoff().
  */
 int em_x86_reserve_boot(struct earlymem *em, const struct em_x86_boot *b);
 

@@ -657,6 +657,20 @@ static void test_h02_use_after_handoff(void **state)
 	EXPECT_FAIL(em, EM_ERETIRED, em_trim(em, PG));
 	EXPECT_FAIL(em, EM_ERETIRED, em_cap(em, 0, 4 * MiB));
 	EXPECT_FAIL(em, EM_ERETIRED, em_allow_resize(em));
+	/* The x86 boot-time reservations and a firmware map, with something to reserve. */
+	EXPECT_FAIL(em, EM_ERETIRED, em_x86_reserve_low(em, EM_X86_LOW_PAGE0 | EM_X86_LOW_1MIB));
+	EXPECT_FAIL(em, EM_ERETIRED,
+		    em_x86_reserve_boot(em, &(struct em_x86_boot){ .kernel_base = 2 * MiB,
+								   .kernel_size = PG }));
+	{
+		const struct em_fw_entry map[] = {
+			{ .base = 1 * GiB, .size = 4 * MiB, .type = EM_E820_RAM },
+			{ .base = 2 * GiB, .size = 4 * MiB, .type = EM_E820_RESERVED },
+		};
+
+		EXPECT_FAIL(em, EM_ERETIRED,
+			    em_e820_load(em, map, 2, w + (1 << 16), 1 << 16, NULL));
+	}
 	EXPECT_FAIL(em, EM_ERETIRED, em_handoff(em, &range_ops, NULL));
 	EXPECT_FAIL(em, EM_ERETIRED, em_txn_rollback(em, w)); /* begun before the handoff */
 	{
