@@ -221,15 +221,17 @@ static inline bool em__storage_on(const struct earlymem *em, const struct em_spa
 	       em__owns_storage(&em->reserved, span->base, span->end);
 }
 /*
- * Before reserving @span: moves the arrays whose doubled storage lies on it
- * off it (so the reservation is the caller's alone, and the arrays' later
- * moves never free part of it), and makes the reserved array hold
- * @res_cnt entries plus what the moves add, counting @gaps gaps an old
- * storage can open in the reserved pieces. Otherwise em__ensure_room() on
- * the reserved array. Failure-atomic.
+ * Before reserving the @n <= EM__RESERVE_SPANS_MAX @spans: moves the arrays
+ * whose doubled storage lies on one of them off them all (so each
+ * reservation is the caller's alone, and the arrays' later moves never
+ * free part of it), and makes the reserved array hold @res_cnt entries
+ * plus what the moves add, counting @gaps gaps an old storage can open in
+ * the reserved pieces. With no array on a span, em__ensure_room() on the
+ * reserved array. Failure-atomic.
  */
-int em__room_to_reserve(struct earlymem *em, const struct em_span *span, uint64_t res_cnt,
-			uint64_t gaps);
+#define EM__RESERVE_SPANS_MAX 8
+int em__room_to_reserve(struct earlymem *em, const struct em_span *spans, unsigned n,
+			uint64_t res_cnt, uint64_t gaps);
 
 /*
  * Reserve with full attributes: counts, grows (moving the arrays off

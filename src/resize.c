@@ -149,42 +149,56 @@ int em__ensure_room(struct earlymem *em, struct em_array *a, uint64_t final_cnt,
 	return final_cnt <= a->max ? 0 : move_storage(em, a, final_cnt, avoid);
 }
 
+/* Whether @a's doubled storage has a byte in one of the @n spans. */
+static bool storage_in(const struct em_array *a, const struct em_span *spans, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (em__owns_storage(a, spans[i].base, spans[i].end))
+			return true;
+	return false;
+}
+
 /*
- * An array on @span moves at its size; the reserved array also moves if it
- * cannot hold what the moves add to @res_cnt entries, or to its count now
- * if that is more (the moves come before the reservation, which may merge
- * entries). Each move adds the new storage's reservation and may split a
- * reservation where the old storage is freed; the old storage may also
- * open a gap in each of @gaps reserved pieces, which the caller's
- * reservation then fills. Both places are found (the second away from the
- * first) before either array moves.
+ * An array on one of the spans moves at its size; the reserved array also
+ * moves if it cannot hold what the moves add to @res_cnt entries, or to
+ * its count now if that is more (the moves come before the reservation,
+ * which may merge entries). Each move adds the new storage's reservation
+ * and may split a reservation where the old storage is freed; the old
+ * storage may also open a gap in each of @gaps reserved pieces, which the
+ * caller's reservation then fills. Both places are found (the second away
+ * from the first, both away from every span) before either array moves.
+ * With no array on a span this is em__ensure_room() on the reserved array.
  */
-int em__room_to_reserve(struct earlymem *em, const struct em_span *span, uint64_t res_cnt,
-			uint64_t gaps)
+int em__room_to_reserve(struct earlymem *em, const struct em_span *spans, unsigned n,
+			uint64_t res_cnt, uint64_t gaps)
 {
 	struct em_array *mem = &em->memory, *res = &em->reserved;
-	struct em_span spans[2] = { *span, { 0, 0 } };
+	struct em_span avoid[EM__RESERVE_SPANS_MAX + 1];
 	struct plan pm = { 0 }, pr = { 0 };
-	bool move_mem = em__owns_storage(mem, span->base, span->end);
+	bool move_mem = storage_in(mem, spans, n), move_res = storage_in(res, spans, n);
+	unsigned navoid = n;
 	int err;
 
-	if (!move_mem && !em__owns_storage(res, span->base, span->end))
-		return em__ensure_room(em, res, res_cnt, span);
-	if (!em->resize_allowed || !em->hooks.phys_to_virt)
-		return EM_ENOSPC;
+	EM_BUG_ON(n > EM__RESERVE_SPANS_MAX);
 	if (res_cnt < res->cnt)
 		res_cnt = res->cnt;
+	if (!move_mem && !move_res && res_cnt <= res->max)
+		return 0;
+	if (!em->resize_allowed || !em->hooks.phys_to_virt)
+		return EM_ENOSPC;
+	for (unsigned i = 0; i < n; i++)
+		avoid[i] = spans[i];
 	if (move_mem) {
-		err = plan_storage(em, mem->max, spans, 1, &pm);
+		err = plan_storage(em, mem->max, avoid, navoid, &pm);
 		if (err)
 			return err;
-		spans[1] = (struct em_span){ pm.phys, pm.phys + pm.bytes };
+		avoid[navoid++] = (struct em_span){ pm.phys, pm.phys + pm.bytes };
 		res_cnt += self_slots(mem) + gaps;
 	}
-	if (em__owns_storage(res, span->base, span->end) || res_cnt > res->max) {
+	if (move_res || res_cnt > res->max) {
 		uint64_t want = res_cnt + self_slots(res) + (res->bytes ? gaps : 0);
 
-		err = plan_storage(em, doubled(res->max, want), spans, move_mem ? 2 : 1, &pr);
+		err = plan_storage(em, doubled(res->max, want), avoid, navoid, &pr);
 		if (err)
 			return err;
 	}
@@ -203,7 +217,7 @@ int em__reserve(struct earlymem *em, uint64_t base, uint64_t end, int node, cons
 
 	if (base == end || em__add_fast(&em->reserved, base, end, &attrs))
 		return 0;
-	err = em__room_to_reserve(em, &span, em__add_count(&em->reserved, base, end, &attrs), 1);
+	err = em__room_to_reserve(em, &span, 1, em__add_count(&em->reserved, base, end, &attrs), 1);
 	if (err)
 		return err;
 	EM_BUG_ON(em__add_count(&em->reserved, base, end, &attrs) > em->reserved.max);

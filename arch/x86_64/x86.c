@@ -10,8 +10,9 @@
  * it fills only the gaps inside itself, and a neighbour it could merge
  * with carries its own label, which no other range's region does. So the
  * final count is the current count plus each range's change measured now
- * (em__add_count()); room for it is made once (em__ensure_room(), itself
- * failure-atomic), and the ranges are reserved in ascending order of
+ * (em__add_count()); room for it is made once, and a region array whose
+ * storage lies on a range moves off the ranges first (em__room_to_reserve(),
+ * itself failure-atomic). The ranges are reserved in ascending order of
  * their change, so no intermediate count exceeds the larger of the
  * current and the final one: none of the reservations can fail.
  */
@@ -96,34 +97,25 @@ static void sort_by_delta(struct plan *pl)
 /* Reserves every piece of @pl, or nothing (see the top of the file). */
 static int reserve_plan(struct earlymem *em, struct plan *pl)
 {
-	struct em_span hull = { EM_ADDR_END, 0 };
+	struct em_span spans[MAX_PIECES];
 	uint64_t final;
+	int err;
 
 	if (em->retired) /* or the reservations below would fail after the plan */
 		return EM_ERETIRED;
-	if (!pl->n)
-		return 0;
-	for (unsigned i = 0; i < pl->n; i++) {
-		if (pl->p[i].base < hull.base)
-			hull.base = pl->p[i].base;
-		if (pl->p[i].end > hull.end)
-			hull.end = pl->p[i].end;
-	}
+	for (unsigned i = 0; i < pl->n; i++)
+		spans[i] = (struct em_span){ pl->p[i].base, pl->p[i].end };
+	/*
+	 * Arrays on a piece move off the pieces first, and the reserved array
+	 * makes room for all of them, so that no reservation below needs a
+	 * move or fails. The old storage of an array that moves could open a
+	 * gap in each piece: pl->n gaps.
+	 */
 	final = plan_count(em, pl);
-	if (final > em->reserved.max || em__storage_on(em, &hull)) {
-		/*
-		 * Arrays on the hull move off it first, so that no piece's
-		 * reservation below needs a move. A move frees the old
-		 * storage, which could open a gap in each piece: room for
-		 * one more per piece.
-		 */
-		int err = em__room_to_reserve(em, &hull, final + pl->n, pl->n);
-
-		if (err)
-			return err;
-		final = plan_count(em, pl);
-		EM_BUG_ON(final > em->reserved.max);
-	}
+	err = em__room_to_reserve(em, spans, pl->n, final, pl->n);
+	if (err)
+		return err;
+	EM_BUG_ON(plan_count(em, pl) > em->reserved.max);
 	sort_by_delta(pl);
 	for (unsigned i = 0; i < pl->n; i++) {
 		const struct piece *q = &pl->p[i];

@@ -349,17 +349,19 @@ static void test_boot_doubles_outside_the_boot_ranges(void **state)
 	em_set_bottom_up(&em, true); /* the lowest free memory is inside the kernel range */
 	OK(&em, em_x86_reserve_boot(&em, &b));
 	assert_true(em.reserved.bytes != 0);
-	/* The storage is outside [kernel, initrd end). */
-	assert_true(em.reserved.phys >= 0x1500000);
+	/* The storage is on neither range: the lowest free page after the kernel. */
+	assert_int_equal(em.reserved.phys, 0x1100000);
 	assert_true(em_range_is_reserved(&em, 0x1000000, 0x100000));
 	assert_true(em_range_is_reserved(&em, 0x1400000, 0x100000));
-	assert_false(em_range_intersects_reserved(&em, 0x1100000, 0x300000));
+	assert_false(
+		em_range_intersects_reserved(&em, em.reserved.phys + em.reserved.bytes,
+					     0x1400000 - em.reserved.phys - em.reserved.bytes));
 	assert_int_equal(REGION(&em.reserved, 0)->base, 0x1000000);
 	assert_string_equal(REGION(&em.reserved, 0)->label, "kernel");
-	assert_int_equal(REGION(&em.reserved, 1)->base, 0x1400000);
-	assert_string_equal(REGION(&em.reserved, 1)->label, "initrd");
-	assert_int_equal(REGION(&em.reserved, 2)->base, em.reserved.phys);
-	assert_string_equal(REGION(&em.reserved, 2)->label, EM_LABEL_SELF);
+	assert_int_equal(REGION(&em.reserved, 1)->base, em.reserved.phys);
+	assert_string_equal(REGION(&em.reserved, 1)->label, EM_LABEL_SELF);
+	assert_int_equal(REGION(&em.reserved, 2)->base, 0x1400000);
+	assert_string_equal(REGION(&em.reserved, 2)->label, "initrd");
 	sim_fini(&sim);
 }
 
@@ -386,12 +388,12 @@ static void test_boot_range_over_storage_moves_the_storage(void **state)
 	b.initrd_size = em.reserved.bytes + 0x1000;
 
 	OK(&em, em_x86_reserve_boot(&em, &b));
-	/* Top-down, right below the kernel, the lowest of the boot ranges. */
-	assert_int_equal(em.reserved.phys + em.reserved.bytes, 0x1600000);
-	assert_int_equal(REGION(&em.reserved, 0)->base, em.reserved.phys);
-	assert_string_equal(REGION(&em.reserved, 0)->label, EM_LABEL_SELF);
-	assert_int_equal(REGION(&em.reserved, 1)->base, 0x1600000);
-	assert_string_equal(REGION(&em.reserved, 1)->label, "kernel");
+	/* Top-down, right below the initrd: between the ranges, on neither. */
+	assert_int_equal(em.reserved.phys + em.reserved.bytes, b.initrd_base);
+	assert_int_equal(REGION(&em.reserved, 0)->base, 0x1600000);
+	assert_string_equal(REGION(&em.reserved, 0)->label, "kernel");
+	assert_int_equal(REGION(&em.reserved, 1)->base, em.reserved.phys);
+	assert_string_equal(REGION(&em.reserved, 1)->label, EM_LABEL_SELF);
 	assert_int_equal(REGION(&em.reserved, 2)->base, b.initrd_base);
 	assert_int_equal(REGION(&em.reserved, 2)->size, b.initrd_size);
 	assert_string_equal(REGION(&em.reserved, 2)->label, "initrd");
@@ -401,15 +403,51 @@ static void test_boot_range_over_storage_moves_the_storage(void **state)
 	sim_fini(&sim);
 }
 
+/*
+ * Storage between the boot ranges but on neither stays where it is, even
+ * when all memory lies between them (nowhere to move it to).
+ */
+static void test_boot_storage_between_the_ranges_stays(void **state)
+{
+	(void)state;
+	struct earlymem em;
+	struct phys_sim sim;
+	const struct em_x86_boot b = {
+		.kernel_base = 0x1000000,
+		.kernel_size = 0x200000,
+		.initrd_base = 0x1800000, /* right above memory */
+		.initrd_size = 0x1000,
+	};
+	uint64_t phys;
+
+	sim_init(&sim, 0x1000000, 8 * MiB);
+	setup_em(&em, &sim);
+	OK(&em, em_add(&em, 0x1000000, 8 * MiB));
+	assert_int_equal(em_allow_resize(&em), 0);
+	fill_reserved(&em, 1 * GiB, EM_STATIC_REGIONS + 1, "x");
+	phys = em.reserved.phys;
+	assert_int_equal(phys + em.reserved.bytes, 0x1800000); /* doubled at the top */
+
+	OK(&em, em_x86_reserve_boot(&em, &b));
+	assert_int_equal(em.reserved.phys, phys);
+	assert_int_equal(REGION(&em.reserved, 0)->base, 0x1000000);
+	assert_string_equal(REGION(&em.reserved, 0)->label, "kernel");
+	assert_int_equal(REGION(&em.reserved, 1)->base, phys);
+	assert_string_equal(REGION(&em.reserved, 1)->label, EM_LABEL_SELF);
+	assert_int_equal(REGION(&em.reserved, 2)->base, 0x1800000);
+	assert_string_equal(REGION(&em.reserved, 2)->label, "initrd");
+	sim_fini(&sim);
+}
+
 static void test_boot_cannot_double_enomem_nothing_changed(void **state)
 {
 	(void)state;
 	struct earlymem em;
 	struct phys_sim sim;
-	/* All memory lies between the kernel and the initrd: no room outside them. */
+	/* All memory lies in the kernel and the initrd: no room outside them. */
 	const struct em_x86_boot b = {
 		.kernel_base = 0x1000000,
-		.kernel_size = 0x1000,
+		.kernel_size = 0x7ff000,
 		.initrd_base = 0x17ff000,
 		.initrd_size = 0x1000,
 	};
@@ -552,6 +590,7 @@ int main(void)
 		T(test_boot_full_array_fits_when_count_does),
 		T(test_boot_doubles_outside_the_boot_ranges),
 		T(test_boot_range_over_storage_moves_the_storage),
+		T(test_boot_storage_between_the_ranges_stays),
 		T(test_boot_cannot_double_enomem_nothing_changed),
 		T(test_boot_matches_sequential_reservations),
 	};
