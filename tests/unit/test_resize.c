@@ -132,6 +132,33 @@ static uint32_t doubled_max(uint32_t need)
 	return max;
 }
 
+/* A reserved array doubled once; returns the index of its self reservation. */
+static uint32_t rs_doubled_instance(struct rfix *f)
+{
+	struct earlymem *em = &f->em;
+
+	OK(em, em_add(em, SIM_BASE, SIM_SIZE));
+	rs_fill_reserved(em, SIM_BASE, MAXR, NULL);
+	OK(em, em_allow_resize(em));
+	OK(em, em_reserve(em, SIM_BASE + MAXR * 8 * KiB, 0x1000));
+	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
+	assert_int_equal(em->reserved.cnt, MAXR + 2);
+	assert_true(rs_is_self(REGION(&em->reserved, MAXR + 1)));
+	return MAXR + 1;
+}
+
+/* Memory [SIM_MID, SIM_END) and MAXR 4 KiB regions below: the memory array doubled once. */
+static void rs_doubled_memory(struct rfix *f)
+{
+	struct earlymem *em = &f->em;
+
+	OK(em, em_add(em, SIM_MID, SIM_SIZE / 2));
+	fill_memory(em, SIM_BASE, MAXR - 1);
+	OK(em, em_allow_resize(em));
+	OK(em, em_add(em, SIM_BASE + (MAXR - 1) * 8 * KiB, 0x1000));
+	rs_assert_doubled(f, &em->memory, 2 * MAXR);
+}
+
 /* For rs_clone(): a copy of @src's storage (static storage: the clone's own). */
 static void rs_clone_array(struct em_array *c, const struct em_array *src,
 			   struct em_region *static_storage, uint32_t *static_head)
@@ -663,11 +690,7 @@ static void test_second_doubling_frees_previous_storage(void **state)
 	uint64_t old_phys, old_bytes;
 	unsigned i;
 
-	OK(em, em_add(em, SIM_BASE, SIM_SIZE));
-	rs_fill_reserved(em, SIM_BASE, MAXR, NULL);
-	OK(em, em_allow_resize(em));
-	OK(em, em_reserve(em, SIM_BASE + MAXR * 8 * KiB, 0x1000));
-	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
+	(void)rs_doubled_instance(f);
 	old_phys = em->reserved.phys;
 	old_bytes = em->reserved.bytes;
 
@@ -865,11 +888,7 @@ static void test_free_of_doubled_storage_is_ebusy(void **state)
 	struct earlymem *em = &f->em;
 	uint64_t phys;
 
-	OK(em, em_add(em, SIM_BASE, SIM_SIZE));
-	rs_fill_reserved(em, SIM_BASE, MAXR, NULL);
-	OK(em, em_allow_resize(em));
-	OK(em, em_reserve(em, SIM_BASE + MAXR * 8 * KiB, 0x1000));
-	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
+	(void)rs_doubled_instance(f);
 	phys = em->reserved.phys;
 	OK(em, em_reserve_label(em, phys - 0x1000, 0x1000, "below"));
 
@@ -884,11 +903,7 @@ static void test_free_of_doubled_memory_storage_is_ebusy(void **state)
 	struct rfix *f = *state;
 	struct earlymem *em = &f->em;
 
-	OK(em, em_add(em, SIM_MID, SIM_SIZE / 2));
-	fill_memory(em, SIM_BASE, MAXR - 1);
-	OK(em, em_allow_resize(em));
-	OK(em, em_add(em, SIM_BASE + (MAXR - 1) * 8 * KiB, 0x1000));
-	rs_assert_doubled(f, &em->memory, 2 * MAXR);
+	rs_doubled_memory(f);
 	EXPECT_FAIL(em, EM_EBUSY, em_free(em, em->memory.phys, em->memory.bytes));
 	EXPECT_FAIL(em, EM_EBUSY, em_free(em, em->memory.phys + em->memory.bytes - 1, 1));
 }
@@ -922,11 +937,7 @@ static void test_reservation_over_reserved_storage_outlives_its_move(void **stat
 	uint64_t phys, bytes;
 	unsigned i;
 
-	OK(em, em_add(em, SIM_BASE, SIM_SIZE));
-	rs_fill_reserved(em, SIM_BASE, MAXR, NULL);
-	OK(em, em_allow_resize(em));
-	OK(em, em_reserve(em, SIM_BASE + MAXR * 8 * KiB, 0x1000));
-	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
+	(void)rs_doubled_instance(f);
 	phys = em->reserved.phys;
 	bytes = em->reserved.bytes;
 
@@ -951,11 +962,7 @@ static void test_reservation_over_memory_storage_outlives_its_move(void **state)
 	uint64_t phys, bytes;
 	unsigned i;
 
-	OK(em, em_add(em, SIM_MID, SIM_SIZE / 2));
-	fill_memory(em, SIM_BASE, MAXR - 1);
-	OK(em, em_allow_resize(em));
-	OK(em, em_add(em, SIM_BASE + (MAXR - 1) * 8 * KiB, 0x1000));
-	rs_assert_doubled(f, &em->memory, 2 * MAXR);
+	rs_doubled_memory(f);
 	phys = em->memory.phys;
 	bytes = em->memory.bytes;
 
@@ -1007,11 +1014,7 @@ static void test_reservation_over_memory_storage_doubles_a_full_reserved_array(v
 	struct earlymem *em = &f->em;
 	uint64_t phys, bytes, low;
 
-	OK(em, em_add(em, SIM_MID, SIM_SIZE / 2));
-	fill_memory(em, SIM_BASE, MAXR - 1);
-	OK(em, em_allow_resize(em));
-	OK(em, em_add(em, SIM_BASE + (MAXR - 1) * 8 * KiB, 0x1000));
-	rs_assert_doubled(f, &em->memory, 2 * MAXR);
+	rs_doubled_memory(f);
 	phys = em->memory.phys;
 	bytes = em->memory.bytes;
 	for (low = phys - 8 * KiB; em->reserved.cnt < em->reserved.max; low -= 8 * KiB)
@@ -1092,11 +1095,7 @@ static void test_reservation_over_storage_without_hook_is_enospc(void **state)
 	struct rfix *f = *state;
 	struct earlymem *em = &f->em;
 
-	OK(em, em_add(em, SIM_BASE, SIM_SIZE));
-	rs_fill_reserved(em, SIM_BASE, MAXR, NULL);
-	OK(em, em_allow_resize(em));
-	OK(em, em_reserve(em, SIM_BASE + MAXR * 8 * KiB, 0x1000));
-	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
+	(void)rs_doubled_instance(f);
 	em_set_hooks(em, NULL);
 	EXPECT_FAIL(em, EM_ENOSPC,
 		    em_reserve_label(em, em->reserved.phys, em->reserved.bytes, "fw"));
@@ -1504,21 +1503,6 @@ static void test_check_names_the_reserved_array(void **state)
 	rs_clone_free(c);
 }
 
-/* A reserved array doubled once; returns the index of its self reservation. */
-static uint32_t rs_doubled_instance(struct rfix *f)
-{
-	struct earlymem *em = &f->em;
-
-	OK(em, em_add(em, SIM_BASE, SIM_SIZE));
-	rs_fill_reserved(em, SIM_BASE, MAXR, NULL);
-	OK(em, em_allow_resize(em));
-	OK(em, em_reserve(em, SIM_BASE + MAXR * 8 * KiB, 0x1000));
-	rs_assert_doubled(f, &em->reserved, 2 * MAXR);
-	assert_int_equal(em->reserved.cnt, MAXR + 2);
-	assert_true(rs_is_self(REGION(&em->reserved, MAXR + 1)));
-	return MAXR + 1;
-}
-
 static void test_check_detects_self_reservation_relabelled(void **state)
 {
 	struct rfix *f = *state;
@@ -1563,11 +1547,7 @@ static void test_check_detects_memory_storage_not_reserved(void **state)
 	struct earlymem *em = &f->em;
 	struct earlymem *c;
 
-	OK(em, em_add(em, SIM_MID, SIM_SIZE / 2));
-	fill_memory(em, SIM_BASE, MAXR - 1);
-	OK(em, em_allow_resize(em));
-	OK(em, em_add(em, SIM_BASE + (MAXR - 1) * 8 * KiB, 0x1000));
-	rs_assert_doubled(f, &em->memory, 2 * MAXR);
+	rs_doubled_memory(f);
 	ASSERT_TABLE(&em->reserved, { em->memory.phys, em->memory.bytes, 0, NN, EM_LABEL_SELF });
 	c = rs_clone(em);
 	assert_int_equal(em_check(c, NULL), 0);
