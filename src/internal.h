@@ -208,18 +208,13 @@ bool em__intersects(const struct em_array *a, uint64_t base, uint64_t end);
  */
 int em__ensure_room(struct earlymem *em, struct em_array *a, uint64_t final_cnt,
 		    const struct em_span *avoid);
+
 /* Whether @a's doubled storage has a byte in [base, end). */
 static inline bool em__owns_storage(const struct em_array *a, uint64_t base, uint64_t end)
 {
 	return a->bytes && base < a->phys + a->bytes && a->phys < end;
 }
 
-/* Whether either array's doubled storage has a byte in @span. */
-static inline bool em__storage_on(const struct earlymem *em, const struct em_span *span)
-{
-	return em__owns_storage(&em->memory, span->base, span->end) ||
-	       em__owns_storage(&em->reserved, span->base, span->end);
-}
 /*
  * Before reserving the @n <= EM__RESERVE_SPANS_MAX @spans: moves the arrays
  * whose doubled storage lies on one of them off them all (so each

@@ -130,7 +130,7 @@ int em_free(struct earlymem *em, uint64_t base, uint64_t size)
 		return 0;
 	if (!em__covered(&em->reserved, base, end))
 		return EM_ENOENT;
-	if (em__storage_on(em, &(struct em_span){ base, end }))
+	if (em__owns_storage(&em->memory, base, end) || em__owns_storage(&em->reserved, base, end))
 		return EM_EBUSY;
 	if (em->retired)
 		return em__late_free(em, base, end);

@@ -24,6 +24,7 @@
 
 /* The kernel, initrd and cmdline made disjoint: at most 1 + 2 + 3 pieces. */
 #define MAX_PIECES 8
+_Static_assert(MAX_PIECES <= EM__RESERVE_SPANS_MAX, "em__room_to_reserve() takes every piece");
 
 struct piece {
 	uint64_t base;
